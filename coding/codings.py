@@ -1,0 +1,225 @@
+"""Codings: a code applied by a coder to a span ``[start, end)`` of a document.
+
+Codings overlap freely; the same coder applying the same code to the same span twice keeps
+one coding, so a double click never counts twice in a frequency table.
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_right
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from codebook.codes import code_tree, get_code
+from i18n import BianmaError
+from storage import audit
+from storage.tables import Code, Coder, Coding, Document, Memo, Passage
+
+PROVENANCES = ("manual", "suggested")
+
+
+@dataclass(frozen=True, slots=True)
+class CodedSegment:
+    """A coding with everything a page or an export shows about it."""
+
+    id: int
+    document_id: int
+    document: str
+    code_id: int
+    code_path: str
+    color: str
+    start: int
+    end: int
+    text: str
+    coder: str
+    provenance: str
+    speaker: str | None
+    created_at: datetime
+    memo: str
+
+
+def _document(session: Session, document_id: int) -> Document:
+    document = session.get(Document, document_id)
+    if document is None:
+        raise BianmaError("E004", doc=document_id)
+    return document
+
+
+def check_span(document: Document, start: int, end: int) -> None:
+    if not (0 <= start < end <= len(document.text)):
+        raise BianmaError("E301", start=start, end=end, length=len(document.text))
+    if not document.text[start:end].strip():
+        raise BianmaError("E302")
+
+
+def apply_codes(
+    session: Session,
+    document_id: int,
+    start: int,
+    end: int,
+    code_ids: list[int],
+    *,
+    coder: str | None = None,
+    provenance: str = "manual",
+) -> list[Coding]:
+    """Code one span with one or several codes; returns the codings (new or already there)."""
+    document = _document(session, document_id)
+    check_span(document, start, end)
+    if not code_ids:
+        raise BianmaError("E303")
+    if provenance not in PROVENANCES:
+        raise ValueError(f"unknown provenance {provenance!r}")
+    codes = [get_code(session, document.project_id, code_id) for code_id in code_ids]
+    who = audit.coder_id(session, coder)
+    result = []
+    for code in codes:
+        existing = session.scalar(
+            select(Coding).where(
+                Coding.document_id == document.id, Coding.code_id == code.id,
+                Coding.coder_id == who, Coding.start == start, Coding.end == end,
+            )
+        )
+        if existing is not None:
+            result.append(existing)
+            continue
+        coding = Coding(document_id=document.id, code_id=code.id, coder_id=who,
+                        start=start, end=end, provenance=provenance)
+        session.add(coding)
+        session.flush()
+        audit.record(
+            session, project_id=document.project_id, coder=who, action="add", entity="coding",
+            entity_id=coding.id, document_id=document.id, code_id=code.id, start=start, end=end,
+        )
+        result.append(coding)
+    return result
+
+
+def remove_coding(session: Session, coding_id: int, *, coder: str | None = None) -> None:
+    coding = session.get(Coding, coding_id)
+    if coding is None:
+        raise BianmaError("E304", coding=coding_id)
+    document = _document(session, coding.document_id)
+    audit.record(
+        session, project_id=document.project_id, coder=audit.coder_id(session, coder),
+        action="remove", entity="coding", entity_id=coding.id, document_id=coding.document_id,
+        code_id=coding.code_id, start=coding.start, end=coding.end,
+        coder_id=coding.coder_id, provenance=coding.provenance,
+    )
+    session.delete(coding)
+
+
+def write_coding_memo(session: Session, coding_id: int, text: str, *, coder: str | None = None) -> Memo | None:
+    """Set the memo of a coding (one per coding); empty text deletes it."""
+    coding = session.get(Coding, coding_id)
+    if coding is None:
+        raise BianmaError("E304", coding=coding_id)
+    document = _document(session, coding.document_id)
+    who = audit.coder_id(session, coder)
+    memo = session.scalar(select(Memo).where(Memo.coding_id == coding_id))
+    text = text.strip()
+    before = memo.text if memo else ""
+    if not text:
+        if memo is not None:
+            session.delete(memo)
+        memo = None
+    elif memo is None:
+        memo = Memo(project_id=document.project_id, coding_id=coding_id, author_id=who, text=text)
+        session.add(memo)
+    else:
+        from storage.tables import utcnow
+
+        memo.text, memo.updated_at = text, utcnow()
+    audit.record(session, project_id=document.project_id, coder=who, action="memo",
+                 entity="coding", entity_id=coding_id, before=before, after=text)
+    return memo
+
+
+def _segments(session: Session, query) -> list[CodedSegment]:
+    rows = session.execute(query).all()
+    if not rows:
+        return []
+    project_id = rows[0][1].project_id
+    paths = {node.id: node.path for node in code_tree(session, project_id)}
+    memos = dict(
+        session.execute(
+            select(Memo.coding_id, Memo.text).where(Memo.coding_id.in_([r[0].id for r in rows]))
+        ).all()
+    )
+    speakers = _speaker_lookup(session, {r[1].id for r in rows})
+    return [
+        CodedSegment(
+            id=coding.id, document_id=document.id, document=document.name,
+            code_id=code.id, code_path=paths[code.id], color=code.color,
+            start=coding.start, end=coding.end, text=document.text[coding.start:coding.end],
+            coder=coder_name, provenance=coding.provenance,
+            speaker=speakers(document.id, coding.start),
+            created_at=coding.created_at, memo=memos.get(coding.id, ""),
+        )
+        for coding, document, code, coder_name in rows
+    ]
+
+
+def _speaker_lookup(session: Session, document_ids: set[int]):
+    """A function (document, offset) -> speaker of the passage there, from one query."""
+    starts: dict[int, list[int]] = {}
+    passages: dict[int, list[tuple[int, int, str | None]]] = {}
+    rows = session.execute(
+        select(Passage.document_id, Passage.start, Passage.end, Passage.speaker)
+        .where(Passage.document_id.in_(document_ids))
+        .order_by(Passage.document_id, Passage.start)
+    )
+    for document_id, start, end, speaker in rows:
+        starts.setdefault(document_id, []).append(start)
+        passages.setdefault(document_id, []).append((start, end, speaker))
+
+    def speaker_at(document_id: int, offset: int) -> str | None:
+        i = bisect_right(starts.get(document_id, []), offset) - 1
+        if i < 0:
+            return None
+        start, end, speaker = passages[document_id][i]
+        return speaker if start <= offset < end else None
+
+    return speaker_at
+
+
+def _base_query():
+    return (
+        select(Coding, Document, Code, Coder.name)
+        .join(Document, Document.id == Coding.document_id)
+        .join(Code, Code.id == Coding.code_id)
+        .join(Coder, Coder.id == Coding.coder_id)
+    )
+
+
+def document_codings(session: Session, document_id: int) -> list[CodedSegment]:
+    """The codings of one document in reading order."""
+    _document(session, document_id)
+    query = _base_query().where(Coding.document_id == document_id).order_by(
+        Coding.start, Coding.end, Coding.id)
+    return _segments(session, query)
+
+
+def project_codings(session: Session, project_id: int) -> list[CodedSegment]:
+    query = _base_query().where(Document.project_id == project_id).order_by(
+        Document.position, Document.id, Coding.start, Coding.id)
+    return _segments(session, query)
+
+
+def code_segments(session: Session, project_id: int, code_id: int, *,
+                  include_children: bool = False) -> list[CodedSegment]:
+    """All segments coded with a code (and, if asked, with any code beneath it)."""
+    root = get_code(session, project_id, code_id)
+    ids = {root.id}
+    if include_children:
+        nodes = code_tree(session, project_id)
+        added = True
+        while added:
+            new = {n.id for n in nodes if n.parent_id in ids} - ids
+            ids |= new
+            added = bool(new)
+    query = _base_query().where(Coding.code_id.in_(ids)).order_by(
+        Document.position, Document.id, Coding.start, Coding.id)
+    return _segments(session, query)

@@ -1,0 +1,132 @@
+"""Storing imported documents with their passages, sentences and tokens.
+
+Parsing happens before anything is added to the session, so a file that fails to parse
+leaves no trace; the caller's transaction makes the rest all-or-nothing.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import PurePath
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from corpus.dictionary import project_tokenizer
+from corpus.importing import ParsedDocument, parse_document, tokenize_passages
+from corpus.projects import find_project
+from i18n import BianmaError
+from storage import audit
+from storage.tables import Case, Coding, Document, Passage, Project
+
+KINDS = ("interview", "notes")
+
+
+@dataclass(frozen=True, slots=True)
+class DocumentSummary:
+    id: int
+    name: str
+    kind: str
+    original_filename: str
+    encoding: str
+    characters: int
+    passages: int
+    speakers: list[str]
+    codings: int
+    case: str | None
+
+
+def _passages(parsed: ParsedDocument, tokenizer) -> list[Passage]:
+    tokens = tokenize_passages(parsed, tokenizer)
+    return [
+        Passage(
+            index=p.index, start=p.start, end=p.end, speaker=p.speaker, timestamp=p.timestamp,
+            sentences=[[s, e] for s, e in p.sentences],
+            token_lengths=[t.end - t.start for t in passage_tokens],
+        )
+        for p, passage_tokens in zip(parsed.passages, tokens)
+    ]
+
+
+def import_document(
+    session: Session,
+    project_id: int,
+    filename: str,
+    data: bytes,
+    *,
+    kind: str = "interview",
+    name: str | None = None,
+    coder: str | None = None,
+) -> Document:
+    """Parse, segment and tokenize one file and add it to the project."""
+    project = find_project(session, project_id)
+    if kind not in KINDS:
+        raise BianmaError("E006", kind=kind)
+    name = (name or PurePath(filename).stem).strip() or filename
+    if session.scalar(select(Document.id).where(Document.project_id == project.id, Document.name == name)):
+        raise BianmaError("E005", name=name)
+    parsed = parse_document(filename, data, kind)
+    tokenizer = project_tokenizer(project)
+    passages = _passages(parsed, tokenizer)
+    position = session.scalar(select(func.count(Document.id)).where(Document.project_id == project.id))
+    document = Document(
+        project_id=project.id, name=name, kind=kind, original_filename=filename,
+        encoding=parsed.encoding, text=parsed.text, position=position or 0,
+        dictionary_version=tokenizer.dictionary_version, passages=passages,
+    )
+    session.add(document)
+    session.flush()
+    audit.record(
+        session, project_id=project.id, coder=audit.coder_id(session, coder), action="import",
+        entity="document", entity_id=document.id, name=name, filename=filename,
+        passages=len(passages),
+    )
+    return document
+
+
+def set_document_kind(session: Session, document_id: int, kind: str, *, coder: str | None = None) -> Document:
+    """Switch between interview and notes: passages are cut anew; codings keep their offsets."""
+    document = get_document(session, document_id)
+    if kind not in KINDS:
+        raise BianmaError("E006", kind=kind)
+    if kind == document.kind:
+        return document
+    parsed = parse_document(f"{document.name}.txt", document.text.encode("utf-8"), kind)
+    if parsed.text != document.text:
+        raise AssertionError("re-parsing stored text must not change it")
+    cases = {p.speaker: p.case_id for p in document.passages if p.case_id is not None}
+    document.passages.clear()
+    session.flush()
+    passages = _passages(parsed, project_tokenizer(document.project))
+    for passage in passages:
+        passage.case_id = cases.get(passage.speaker)
+    document.passages.extend(passages)
+    before, document.kind = document.kind, kind
+    audit.record(session, project_id=document.project_id, coder=audit.coder_id(session, coder),
+                 action="set_kind", entity="document", entity_id=document.id, before=before, after=kind)
+    return document
+
+
+def get_document(session: Session, document_id: int, project_id: int | None = None) -> Document:
+    document = session.get(Document, document_id)
+    if document is None or (project_id is not None and document.project_id != project_id):
+        raise BianmaError("E004", doc=document_id)
+    return document
+
+
+def list_documents(session: Session, project_id: int) -> list[DocumentSummary]:
+    project: Project = find_project(session, project_id)
+    coding_counts = dict(session.execute(
+        select(Coding.document_id, func.count(Coding.id)).join(Document)
+        .where(Document.project_id == project.id).group_by(Coding.document_id)).all())
+    case_names = dict(session.execute(select(Case.id, Case.name).where(Case.project_id == project.id)).all())
+    summaries = []
+    for document in project.documents:
+        speakers = list(dict.fromkeys(p.speaker for p in document.passages if p.speaker))
+        summaries.append(DocumentSummary(
+            id=document.id, name=document.name, kind=document.kind,
+            original_filename=document.original_filename, encoding=document.encoding,
+            characters=len(document.text), passages=len(document.passages), speakers=speakers,
+            codings=coding_counts.get(document.id, 0), case=case_names.get(document.case_id),
+        ))
+    return summaries

@@ -1,0 +1,27 @@
+"""Messages shared by every area."""
+
+MESSAGES: dict[str, tuple[str, str]] = {
+    "E001": ("未找到项目“{name}”。", "Project “{name}” was not found."),
+    "E002": ("项目“{name}”已存在。", "A project named “{name}” already exists."),
+    "E003": ("项目名称不能为空。", "The project name must not be empty."),
+    "E004": ("未找到文档 {doc}。", "Document {doc} was not found."),
+    "E005": ("项目中已有名为“{name}”的文档，请换一个名称。",
+             "The project already has a document named “{name}”; choose another name."),
+    "E006": ("文档类型“{kind}”无效，可选：访谈转录稿（interview）或观察笔记（notes）。",
+             "The document kind “{kind}” is not valid; choose interview or notes."),
+    "E011": ("属性“{attribute}”应为数字，“{value}”不是数字。",
+             "The attribute “{attribute}” takes a number; “{value}” is not one."),
+    "E012": ("属性“{attribute}”应为日期（如 2019-05-01、2019年5月），“{value}”无法识别。",
+             "The attribute “{attribute}” takes a date (e.g. 2019-05-01 or 2019年5月); “{value}” is not one."),
+    "E013": ("属性“{attribute}”应为“是”或“否”，“{value}”无法识别。",
+             "The attribute “{attribute}” takes yes or no; “{value}” is neither."),
+    "E014": ("属性类型“{type}”无效，可选：文本、数字、日期、是/否。",
+             "The attribute type “{type}” is not valid; choose text, number, date or boolean."),
+    "E015": ("属性名称不能为空。", "An attribute name must not be empty."),
+    "E016": ("属性“{attribute}”已定义为 {type} 类型。", "The attribute “{attribute}” is already defined with type {type}."),
+    "E017": ("个案名称不能为空。", "A case name must not be empty."),
+    "E018": ("个案“{name}”已存在。", "A case named “{name}” already exists."),
+    "E019": ("未找到个案 {case}。", "Case {case} was not found."),
+    "E020": ("未定义属性“{attribute}”，请先添加该属性。", "The attribute “{attribute}” is not defined; add it first."),
+    "E021": ("该文档中没有说话人“{speaker}”的话轮。", "This document has no turns by the speaker “{speaker}”."),
+}

@@ -1,0 +1,3 @@
+"""Messages of the models area."""
+
+MESSAGES: dict[str, tuple[str, str]] = {}

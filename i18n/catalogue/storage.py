@@ -1,0 +1,3 @@
+"""Messages of the storage area."""
+
+MESSAGES: dict[str, tuple[str, str]] = {}

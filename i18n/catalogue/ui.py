@@ -1,0 +1,3 @@
+"""Messages of the ui area."""
+
+MESSAGES: dict[str, tuple[str, str]] = {}

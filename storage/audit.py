@@ -1,0 +1,54 @@
+"""Who did what: coders and the event log every change writes to."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from storage.tables import Coder, Event
+
+DEFAULT_CODER = "研究者"
+
+
+def coder_id(session: Session, name: str | None) -> int:
+    """The id of the coder called ``name``, created on first use."""
+    name = (name or DEFAULT_CODER).strip() or DEFAULT_CODER
+    found = session.scalar(select(Coder.id).where(Coder.name == name))
+    if found is not None:
+        return found
+    coder = Coder(name=name)
+    session.add(coder)
+    session.flush()
+    return coder.id
+
+
+def record(
+    session: Session,
+    *,
+    project_id: int | None,
+    coder: int | None,
+    action: str,
+    entity: str,
+    entity_id: int | None,
+    **payload: Any,
+) -> None:
+    """Append one event; it commits or rolls back with the change it describes."""
+    session.add(
+        Event(
+            project_id=project_id,
+            coder_id=coder,
+            action=action,
+            entity=entity,
+            entity_id=entity_id,
+            payload=payload,
+        )
+    )
+
+
+def latest_event_id(session: Session, project_id: int) -> int:
+    """The newest event's id: pages compare it to know whether someone else changed things."""
+    from sqlalchemy import func
+
+    return session.scalar(select(func.max(Event.id)).where(Event.project_id == project_id)) or 0

@@ -1,0 +1,221 @@
+"""The store's tables (SQLAlchemy 2.x typed declarative mapping).
+
+"Tables" and "records" live here; "model" is reserved for suggester models. Offsets are
+code-point indices ``[start, end)`` into ``Document.text`` (see ARCHITECTURE.md).
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+from typing import Any, Optional
+
+from sqlalchemy import (
+    JSON,
+    CheckConstraint,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+# Named constraints so Alembic migrations are reproducible on SQLite and PostgreSQL.
+NAMING_CONVENTION = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+def utcnow() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING_CONVENTION)
+    type_annotation_map = {dict[str, Any]: JSON, list[Any]: JSON}
+
+
+class Coder(Base):
+    """A person (or the suggester) who codes; team accounts build on this later."""
+
+    __tablename__ = "coders"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(100), unique=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class Project(Base):
+    __tablename__ = "projects"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200), unique=True)
+    description: Mapped[str] = mapped_column(Text, default="")
+    # The project's own jieba words, one per line; tokens are recomputed when they change.
+    user_words: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+    documents: Mapped[list[Document]] = relationship(
+        back_populates="project", cascade="all, delete-orphan", order_by="Document.position"
+    )
+
+
+class Case(Base):
+    """An interviewee (or a site, a household): the unit attributes describe."""
+
+    __tablename__ = "cases"
+    __table_args__ = (UniqueConstraint("project_id", "name"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    project_id: Mapped[int] = mapped_column(ForeignKey("projects.id", ondelete="CASCADE"), index=True)
+    name: Mapped[str] = mapped_column(String(200))
+    description: Mapped[str] = mapped_column(Text, default="")
+
+
+class AttributeDefinition(Base):
+    __tablename__ = "attribute_definitions"
+    __table_args__ = (
+        UniqueConstraint("project_id", "name"),
+        CheckConstraint("type IN ('text', 'number', 'date', 'boolean')", name="type"),
+    )
+    id: Mapped[int] = mapped_column(primary_key=True)
+    project_id: Mapped[int] = mapped_column(ForeignKey("projects.id", ondelete="CASCADE"), index=True)
+    name: Mapped[str] = mapped_column(String(200))
+    type: Mapped[str] = mapped_column(String(10))
+
+
+class AttributeValue(Base):
+    """One case's value of one attribute, stored in a canonical text form of its type."""
+
+    __tablename__ = "attribute_values"
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"), primary_key=True)
+    attribute_id: Mapped[int] = mapped_column(
+        ForeignKey("attribute_definitions.id", ondelete="CASCADE"), primary_key=True
+    )
+    value: Mapped[str] = mapped_column(Text)
+
+
+class Document(Base):
+    __tablename__ = "documents"
+    __table_args__ = (
+        UniqueConstraint("project_id", "name"),
+        CheckConstraint("kind IN ('interview', 'notes')", name="kind"),
+    )
+    id: Mapped[int] = mapped_column(primary_key=True)
+    project_id: Mapped[int] = mapped_column(ForeignKey("projects.id", ondelete="CASCADE"), index=True)
+    name: Mapped[str] = mapped_column(String(300))
+    kind: Mapped[str] = mapped_column(String(20))
+    original_filename: Mapped[str] = mapped_column(String(300))
+    encoding: Mapped[str] = mapped_column(String(40))
+    text: Mapped[str] = mapped_column(Text)
+    position: Mapped[int] = mapped_column(Integer, default=0)
+    case_id: Mapped[Optional[int]] = mapped_column(ForeignKey("cases.id", ondelete="SET NULL"))
+    # Which user dictionary the stored tokens were cut with.
+    dictionary_version: Mapped[str] = mapped_column(String(40), default="")
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+    project: Mapped[Project] = relationship(back_populates="documents")
+    passages: Mapped[list[Passage]] = relationship(
+        back_populates="document", cascade="all, delete-orphan", order_by="Passage.index"
+    )
+
+
+class Passage(Base):
+    """A speaker turn of an interview, or a paragraph of field notes."""
+
+    __tablename__ = "passages"
+    __table_args__ = (
+        UniqueConstraint("document_id", "index"),
+        CheckConstraint('start >= 0 AND "end" >= start', name="span"),
+    )
+    id: Mapped[int] = mapped_column(primary_key=True)
+    document_id: Mapped[int] = mapped_column(ForeignKey("documents.id", ondelete="CASCADE"))
+    index: Mapped[int] = mapped_column(Integer)
+    start: Mapped[int] = mapped_column(Integer)
+    end: Mapped[int] = mapped_column(Integer)
+    speaker: Mapped[Optional[str]] = mapped_column(String(100))
+    timestamp: Mapped[Optional[str]] = mapped_column(String(20))
+    case_id: Mapped[Optional[int]] = mapped_column(ForeignKey("cases.id", ondelete="SET NULL"))
+    # Sentence spans [[start, end], ...] and token lengths, in document offsets; tokens are
+    # contiguous from ``start``, so their lengths are enough to rebuild every offset.
+    sentences: Mapped[list[Any]] = mapped_column(default=list)
+    token_lengths: Mapped[list[Any]] = mapped_column(default=list)
+
+    document: Mapped[Document] = relationship(back_populates="passages")
+
+
+class Code(Base):
+    __tablename__ = "codes"
+    __table_args__ = (Index("ix_codes_project_parent", "project_id", "parent_id"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    project_id: Mapped[int] = mapped_column(ForeignKey("projects.id", ondelete="CASCADE"))
+    parent_id: Mapped[Optional[int]] = mapped_column(ForeignKey("codes.id", ondelete="CASCADE"))
+    name: Mapped[str] = mapped_column(String(200))
+    color: Mapped[str] = mapped_column(String(7), default="#f4a261")
+    definition: Mapped[str] = mapped_column(Text, default="")
+    position: Mapped[int] = mapped_column(Integer, default=0)
+    guid: Mapped[str] = mapped_column(String(36), unique=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class Coding(Base):
+    """One code applied by one coder to one span of a document."""
+
+    __tablename__ = "codings"
+    __table_args__ = (
+        CheckConstraint('start >= 0 AND "end" > start', name="span"),
+        Index("ix_codings_document", "document_id", "start"),
+        Index("ix_codings_code", "code_id"),
+    )
+    id: Mapped[int] = mapped_column(primary_key=True)
+    document_id: Mapped[int] = mapped_column(ForeignKey("documents.id", ondelete="CASCADE"))
+    code_id: Mapped[int] = mapped_column(ForeignKey("codes.id", ondelete="CASCADE"))
+    coder_id: Mapped[int] = mapped_column(ForeignKey("coders.id"))
+    start: Mapped[int] = mapped_column(Integer)
+    end: Mapped[int] = mapped_column(Integer)
+    # "manual", or "suggested" when a coder accepted a suggestion.
+    provenance: Mapped[str] = mapped_column(String(20), default="manual")
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class Memo(Base):
+    """A note on the project, a document, a code or a coding (one target at most)."""
+
+    __tablename__ = "memos"
+    __table_args__ = (
+        CheckConstraint(
+            "CAST(document_id IS NOT NULL AS INTEGER) + CAST(code_id IS NOT NULL AS INTEGER)"
+            " + CAST(coding_id IS NOT NULL AS INTEGER) <= 1",
+            name="one_target",
+        ),
+    )
+    id: Mapped[int] = mapped_column(primary_key=True)
+    project_id: Mapped[int] = mapped_column(ForeignKey("projects.id", ondelete="CASCADE"), index=True)
+    document_id: Mapped[Optional[int]] = mapped_column(ForeignKey("documents.id", ondelete="CASCADE"))
+    code_id: Mapped[Optional[int]] = mapped_column(ForeignKey("codes.id", ondelete="CASCADE"))
+    coding_id: Mapped[Optional[int]] = mapped_column(
+        ForeignKey("codings.id", ondelete="CASCADE"), index=True
+    )
+    author_id: Mapped[int] = mapped_column(ForeignKey("coders.id"))
+    text: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class Event(Base):
+    """Every change, who made it and when: the base for undo, audit and live refresh."""
+
+    __tablename__ = "events"
+    __table_args__ = (Index("ix_events_project_id_id", "project_id", "id"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    project_id: Mapped[Optional[int]] = mapped_column(ForeignKey("projects.id", ondelete="CASCADE"))
+    coder_id: Mapped[Optional[int]] = mapped_column(ForeignKey("coders.id"))
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    action: Mapped[str] = mapped_column(String(50))
+    entity: Mapped[str] = mapped_column(String(50))
+    entity_id: Mapped[Optional[int]] = mapped_column(Integer)
+    payload: Mapped[dict[str, Any]] = mapped_column(default=dict)
