@@ -18,6 +18,7 @@ from storage import audit
 from storage.tables import Code, Coding
 
 PATH_SEPARATOR = "/"
+UNCHANGED = object()
 COLOR_PATTERN = re.compile(r"^#[0-9a-fA-F]{6}$")
 # Soft colours that keep black text readable when codings overlap.
 PALETTE = (
@@ -112,10 +113,13 @@ def update_code(
     name: str | None = None,
     color: str | None = None,
     definition: str | None = None,
+    parent_id: int | None | object = UNCHANGED,
     coder: str | None = None,
 ) -> Code:
-    """Rename, recolour or redefine a code; codings are untouched (they point at the id)."""
+    """Rename, recolour, redefine or move a code in one change; codings keep pointing at it."""
     code = get_code(session, project_id, code_id)
+    if parent_id is not UNCHANGED and parent_id != code.parent_id:
+        move_code(session, project_id, code_id, parent_id, coder=coder)  # type: ignore[arg-type]
     before = {"name": code.name, "color": code.color, "definition": code.definition}
     if name is not None:
         name = _clean_name(name)

@@ -97,7 +97,8 @@ def apply_codes(
     return result
 
 
-def remove_coding(session: Session, coding_id: int, *, coder: str | None = None) -> None:
+def remove_coding(session: Session, coding_id: int, *, coder: str | None = None) -> int:
+    """Delete one coding (its memo goes with it); returns the id removed."""
     coding = session.get(Coding, coding_id)
     if coding is None:
         raise BianmaError("E304", coding=coding_id)
@@ -109,10 +110,11 @@ def remove_coding(session: Session, coding_id: int, *, coder: str | None = None)
         coder_id=coding.coder_id, provenance=coding.provenance,
     )
     session.delete(coding)
+    return coding_id
 
 
-def write_coding_memo(session: Session, coding_id: int, text: str, *, coder: str | None = None) -> Memo | None:
-    """Set the memo of a coding (one per coding); empty text deletes it."""
+def write_coding_memo(session: Session, coding_id: int, text: str, *, coder: str | None = None) -> str:
+    """Set the memo of a coding (one per coding); empty text deletes it. Returns the text kept."""
     coding = session.get(Coding, coding_id)
     if coding is None:
         raise BianmaError("E304", coding=coding_id)
@@ -124,7 +126,6 @@ def write_coding_memo(session: Session, coding_id: int, text: str, *, coder: str
     if not text:
         if memo is not None:
             session.delete(memo)
-        memo = None
     elif memo is None:
         memo = Memo(project_id=document.project_id, coding_id=coding_id, author_id=who, text=text)
         session.add(memo)
@@ -134,7 +135,7 @@ def write_coding_memo(session: Session, coding_id: int, text: str, *, coder: str
         memo.text, memo.updated_at = text, utcnow()
     audit.record(session, project_id=document.project_id, coder=who, action="memo",
                  entity="coding", entity_id=coding_id, before=before, after=text)
-    return memo
+    return text
 
 
 def _segments(session: Session, query) -> list[CodedSegment]:

@@ -1,0 +1,70 @@
+"""What every page needs: the language, the current project and coder, actions and errors."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from typing import Any, TypeVar
+
+import streamlit as st
+from sqlalchemy.orm import Session
+
+from i18n import DEFAULT_LANGUAGE, BianmaError, t
+from ui.resources import session_factory
+
+T = TypeVar("T")
+
+
+def lang() -> str:
+    return st.session_state.get("lang", DEFAULT_LANGUAGE)
+
+
+def tr(key: str, /, **params: Any) -> str:
+    return t(key, lang(), **params)
+
+
+@contextmanager
+def reading() -> Iterator[Session]:
+    """A session for reading what a page shows."""
+    with session_factory()() as session:
+        yield session
+
+
+def act(action: Callable[..., T], /, *args: Any, **kwargs: Any) -> T | None:
+    """Run one domain function in its own transaction; show a refusal instead of raising.
+
+    The transaction commits only if the action succeeds, so a refused action changes nothing.
+    """
+    try:
+        with session_factory().begin() as session:
+            return action(session, *args, **kwargs)
+    except BianmaError as error:
+        st.error(error.message(lang()), icon="⚠️")
+        return None
+
+
+def coder() -> str | None:
+    return st.session_state.get("coder") or None
+
+
+def current_project_id() -> int | None:
+    return st.session_state.get("project_id")
+
+
+def require_project() -> int:
+    project_id = current_project_id()
+    if project_id is None:
+        st.info(tr("app.no_project"))
+        st.stop()
+    return project_id
+
+
+def flash(message: str) -> None:
+    """Show a message after the rerun that an action triggers."""
+    st.session_state["_flash"] = message
+
+
+def show_flash() -> None:
+    message = st.session_state.pop("_flash", None)
+    if message:
+        st.success(message, icon="✅")

@@ -1,0 +1,28 @@
+"""The sidebar shared by all pages: language, current project, coder name."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from corpus.projects import list_projects
+from i18n import LANGUAGES
+from storage.audit import DEFAULT_CODER
+from ui.common import reading, tr
+
+LANGUAGE_NAMES = {"zh": "中文", "en": "English"}
+
+
+def sidebar() -> None:
+    with st.sidebar:
+        st.selectbox(tr("app.language"), LANGUAGES, key="lang",
+                     format_func=LANGUAGE_NAMES.__getitem__)
+        with reading() as session:
+            projects = list_projects(session)
+        ids = [p.id for p in projects]
+        names = {p.id: p.name for p in projects}
+        if ids and st.session_state.get("project_id") not in ids:
+            st.session_state["project_id"] = ids[0]
+        if ids:
+            st.selectbox(tr("app.project"), ids, key="project_id", format_func=names.__getitem__)
+        st.session_state.setdefault("coder", DEFAULT_CODER)
+        st.text_input(tr("app.coder"), key="coder", help=tr("app.coder_help"))

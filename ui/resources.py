@@ -1,0 +1,29 @@
+"""The only shared, cached resources of the app: the engine and its session factory.
+
+Sessions and ORM objects are never cached; pages keep ids in ``st.session_state`` and open
+one session per user action.
+"""
+
+from __future__ import annotations
+
+import streamlit as st
+from sqlalchemy import select
+from sqlalchemy.orm import Session, sessionmaker
+
+from storage.engine import make_engine, make_sessionmaker
+from storage.migrate import upgrade
+from storage.tables import Project
+
+
+@st.cache_resource(show_spinner=False)
+def session_factory() -> sessionmaker[Session]:
+    """Migrate the database once per server and, on an empty one, create the demo project."""
+    engine = make_engine()
+    upgrade(engine)
+    factory = make_sessionmaker(engine)
+    with factory.begin() as session:
+        if session.scalar(select(Project.id).limit(1)) is None:
+            from demo.seed import seed_demo
+
+            seed_demo(session)
+    return factory
