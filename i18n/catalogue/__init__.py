@@ -2,7 +2,7 @@
 
 from importlib import import_module
 
-AREAS = ("common", "corpus", "codebook", "coding", "storage", "models", "ui")
+AREAS = ("common", "corpus", "codebook", "coding", "storage", "models", "ui", "reports", "exchange")
 
 
 def _merge() -> dict[str, tuple[str, str]]:

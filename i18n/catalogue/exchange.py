@@ -1,0 +1,3 @@
+"""Messages of REFI-QDA and file exchange (E8xx) and their labels (exchange.*)."""
+
+MESSAGES: dict[str, tuple[str, str]] = {}
