@@ -47,8 +47,17 @@ def coder() -> str | None:
     return st.session_state.get("coder") or None
 
 
+PROJECT_KEY = "sidebar_project"
+NEXT_PROJECT_KEY = "sidebar_next_project"
+
+
 def current_project_id() -> int | None:
-    return st.session_state.get("project_id")
+    return st.session_state.get(PROJECT_KEY)
+
+
+def open_project(project_id: int) -> None:
+    """Make ``project_id`` the current project from the next run on."""
+    st.session_state[NEXT_PROJECT_KEY] = project_id
 
 
 def require_project() -> int:

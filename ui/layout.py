@@ -7,7 +7,7 @@ import streamlit as st
 from corpus.projects import list_projects
 from i18n import LANGUAGES
 from storage.audit import DEFAULT_CODER
-from ui.common import reading, tr
+from ui.common import NEXT_PROJECT_KEY, PROJECT_KEY, reading, tr
 
 LANGUAGE_NAMES = {"zh": "中文", "en": "English"}
 
@@ -20,9 +20,12 @@ def sidebar() -> None:
             projects = list_projects(session)
         ids = [p.id for p in projects]
         names = {p.id: p.name for p in projects}
-        if ids and st.session_state.get("project_id") not in ids:
-            st.session_state["project_id"] = ids[0]
+        # A page that creates a project asks for it here, before the widget exists.
+        if st.session_state.get(NEXT_PROJECT_KEY) in ids:
+            st.session_state[PROJECT_KEY] = st.session_state.pop(NEXT_PROJECT_KEY)
+        if ids and st.session_state.get(PROJECT_KEY) not in ids:
+            st.session_state[PROJECT_KEY] = ids[0]
         if ids:
-            st.selectbox(tr("app.project"), ids, key="project_id", format_func=names.__getitem__)
+            st.selectbox(tr("app.project"), ids, key=PROJECT_KEY, format_func=names.__getitem__)
         st.session_state.setdefault("coder", DEFAULT_CODER)
         st.text_input(tr("app.coder"), key="coder", help=tr("app.coder_help"))

@@ -3,7 +3,7 @@
 import streamlit as st
 
 from corpus.projects import create_project, list_projects
-from ui.common import act, coder, flash, reading, show_flash, tr
+from ui.common import act, coder, flash, open_project, reading, show_flash, tr
 
 st.title(tr("projects.title"))
 st.caption(tr("projects.intro"))
@@ -27,6 +27,6 @@ with st.form("projects_create", clear_on_submit=True):
     if st.form_submit_button(tr("projects.create"), type="primary"):
         project = act(create_project, name, description=description, coder=coder())
         if project is not None:
-            st.session_state["project_id"] = project.id
+            open_project(project.id)
             flash(tr("projects.created", name=project.name))
             st.rerun()

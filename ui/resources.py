@@ -10,15 +10,19 @@ import streamlit as st
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
-from storage.engine import make_engine, make_sessionmaker
+from storage.engine import database_url, make_engine, make_sessionmaker
 from storage.migrate import upgrade
 from storage.tables import Project
 
 
-@st.cache_resource(show_spinner=False)
 def session_factory() -> sessionmaker[Session]:
+    return _session_factory(database_url())
+
+
+@st.cache_resource(show_spinner=False)
+def _session_factory(url: str) -> sessionmaker[Session]:
     """Migrate the database once per server and, on an empty one, create the demo project."""
-    engine = make_engine()
+    engine = make_engine(url)
     upgrade(engine)
     factory = make_sessionmaker(engine)
     with factory.begin() as session:
