@@ -5,12 +5,12 @@ import streamlit as st
 from ui.common import tr
 from ui.layout import sidebar
 
-st.set_page_config(page_title="编码 Bianma", page_icon="🔖", layout="wide")
+st.set_page_config(page_title="编码 Bianma", page_icon=":material/bookmark:", layout="wide")
 sidebar()
 st.navigation([
-    st.Page("ui/projects.py", title=tr("nav.projects"), icon="📁", url_path="projects", default=True),
-    st.Page("ui/documents.py", title=tr("nav.documents"), icon="📄", url_path="documents"),
-    st.Page("ui/cases.py", title=tr("nav.cases"), icon="👤", url_path="cases"),
-    st.Page("ui/codebook.py", title=tr("nav.codebook"), icon="🗂️", url_path="codebook"),
-    st.Page("ui/coding.py", title=tr("nav.coding"), icon="🖍️", url_path="coding"),
+    st.Page("ui/projects.py", title=tr("nav.projects"), icon=":material/folder:", url_path="projects", default=True),
+    st.Page("ui/documents.py", title=tr("nav.documents"), icon=":material/description:", url_path="documents"),
+    st.Page("ui/cases.py", title=tr("nav.cases"), icon=":material/badge:", url_path="cases"),
+    st.Page("ui/codebook.py", title=tr("nav.codebook"), icon=":material/account_tree:", url_path="codebook"),
+    st.Page("ui/coding.py", title=tr("nav.coding"), icon=":material/ink_highlighter:", url_path="coding"),
 ]).run()

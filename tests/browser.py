@@ -69,3 +69,44 @@ def launch_chromium(playwright):
     if not Path(CHROMIUM).exists():
         raise RuntimeError("Chromium not found at /usr/bin/chromium: run `make test`, which installs it.")
     return playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+
+
+# The span selector renders in an open shadow root under this host element.
+COMPONENT_HOST = '[data-testid="stBidiComponentIsolated"]'
+
+# Bounding box of the character at a document code-point offset, measured with a Range over
+# that character's UTF-16 units inside its segment's text node.
+CHAR_BOX_JS = """
+([hostSelector, offset]) => {
+  const root = document.querySelector(hostSelector).shadowRoot;
+  for (const span of root.querySelectorAll('.bm-seg')) {
+    const chars = Array.from(span.textContent);
+    const first = Number(span.dataset.start);
+    if (offset < first || offset >= first + chars.length) continue;
+    const unit = chars.slice(0, offset - first).join('').length;
+    const range = document.createRange();
+    range.setStart(span.firstChild, unit);
+    range.setEnd(span.firstChild, unit + chars[offset - first].length);
+    range.startContainer.parentElement.scrollIntoView({block: 'center'});
+    const box = range.getBoundingClientRect();
+    return { left: box.left, right: box.right, top: box.top, bottom: box.bottom };
+  }
+  return null;
+}
+"""
+
+
+def char_box(page, offset: int) -> dict[str, float]:
+    box = page.evaluate(CHAR_BOX_JS, [COMPONENT_HOST, offset])
+    assert box is not None, f"no rendered character at offset {offset}"
+    return box
+
+
+def drag_select(page, first: int, last: int) -> None:
+    """Press on the left half of character ``first``, release on the right half of ``last``."""
+    start = char_box(page, first)
+    end = char_box(page, last)
+    page.mouse.move(start["left"] + 2, (start["top"] + start["bottom"]) / 2)
+    page.mouse.down()
+    page.mouse.move(end["right"] - 2, (end["top"] + end["bottom"]) / 2, steps=12)
+    page.mouse.up()

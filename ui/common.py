@@ -39,7 +39,7 @@ def act(action: Callable[..., T], /, *args: Any, **kwargs: Any) -> T | None:
         with session_factory().begin() as session:
             return action(session, *args, **kwargs)
     except BianmaError as error:
-        st.error(error.message(lang()), icon="⚠️")
+        st.error(error.message(lang()), icon=":material/error:")
         return None
 
 
@@ -76,4 +76,4 @@ def flash(message: str) -> None:
 def show_flash() -> None:
     message = st.session_state.pop("_flash", None)
     if message:
-        st.success(message, icon="✅")
+        st.success(message, icon=":material/check_circle:")

@@ -33,7 +33,7 @@ if submitted and files:
                                passages=len(document.passages), speakers=speakers))
     progress.progress(1.0)
     for message in messages:
-        st.success(message, icon="✅")
+        st.success(message, icon=":material/check_circle:")
 
 with reading() as session:
     documents = list_documents(session, project_id)

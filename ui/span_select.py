@@ -237,7 +237,7 @@ def _segment_payload(
 def _block_kind(block_text: str, passage: Mapping[str, Any] | None, between: bool) -> str:
     """"passage", "gap" (shown, unlabelled) or "hidden".
 
-    Text between two passages is the transcript's own speaker/time marker,
+    Text before a passage is the transcript's own speaker/time marker,
     which the passage label already shows; it and any whitespace stay in the
     DOM (a selection across passages must cover them) but are not displayed.
     """
@@ -298,7 +298,8 @@ def build_payload(
             if segment.end == end:
                 break
         block_text = text[start - base_offset : end - base_offset]
-        between = 0 < position < len(spans) - 1
+        # Any gap a passage follows is that passage's speaker/time marker.
+        between = position < len(spans) - 1
         blocks.append(
             _block_payload(start, end, block_text, passage, block_segments, between=between)
         )

@@ -221,7 +221,9 @@ def test_payload_blocks_carry_passage_labels_and_hide_whitespace_gaps() -> None:
     assert (blocks[2]["speaker"], blocks[2]["timestamp"]) == ("受访者", "")
 
 
-def test_markers_between_passages_are_hidden_and_text_outside_them_shown() -> None:
+def test_markers_before_passages_are_hidden_and_trailing_text_shown() -> None:
+    # The importer puts every line of content into a passage, so whatever precedes a
+    # passage is its speaker/time marker, already shown in the passage's label.
     text = "访谈记录\n访谈者：你好。\n受访者：好。\n（完）"
     passages = [
         {"start": text.index("你好"), "end": text.index("你好") + 3},
@@ -229,7 +231,7 @@ def test_markers_between_passages_are_hidden_and_text_outside_them_shown() -> No
     ]
     blocks = build_payload(text, passages=passages)["blocks"]
     assert [(b["kind"], b["segments"][0]["text"]) for b in blocks] == [
-        ("gap", "访谈记录\n访谈者："),
+        ("hidden", "访谈记录\n访谈者："),
         ("passage", "你好。"),
         ("hidden", "\n受访者："),
         ("passage", "好。"),

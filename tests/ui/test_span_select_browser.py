@@ -22,6 +22,8 @@ from types import ModuleType
 import pytest
 from playwright.sync_api import Browser, Page, expect, sync_playwright
 
+from browser import drag_select
+
 pytestmark = pytest.mark.browser
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
@@ -132,40 +134,8 @@ def _selection_after(page: Page) -> dict[str, object]:
     return json.loads(_result(page).inner_text())
 
 
-# Bounding box of the character at a document code-point offset, measured with
-# a Range over that character's UTF-16 units inside its segment's text node.
-CHAR_BOX_JS = """
-([hostSelector, offset]) => {
-  const root = document.querySelector(hostSelector).shadowRoot;
-  for (const span of root.querySelectorAll('.bm-seg')) {
-    const chars = Array.from(span.textContent);
-    const first = Number(span.dataset.start);
-    if (offset < first || offset >= first + chars.length) continue;
-    const unit = chars.slice(0, offset - first).join('').length;
-    const range = document.createRange();
-    range.setStart(span.firstChild, unit);
-    range.setEnd(span.firstChild, unit + chars[offset - first].length);
-    const box = range.getBoundingClientRect();
-    return { left: box.left, right: box.right, top: box.top, bottom: box.bottom };
-  }
-  return null;
-}
-"""
-
-
-def _char_box(page: Page, offset: int) -> dict[str, float]:
-    box = page.evaluate(CHAR_BOX_JS, [HOST, offset])
-    assert box is not None, f"no rendered character at offset {offset}"
-    return box
-
-
 def _drag(page: Page, first: int, last: int) -> None:
-    """Press on the left half of character `first`, release on the right half of `last`."""
-    start, end = _char_box(page, first), _char_box(page, last)
-    page.mouse.move(start["left"] + 2, (start["top"] + start["bottom"]) / 2)
-    page.mouse.down()
-    page.mouse.move(end["right"] - 2, (end["top"] + end["bottom"]) / 2, steps=12)
-    page.mouse.up()
+    drag_select(page, first, last)
 
 
 def _document_offset(needle: str) -> int:
