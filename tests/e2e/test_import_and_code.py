@@ -33,7 +33,7 @@ def test_import_select_with_the_mouse_and_code(tmp_path: Path):
         browser = launch_chromium(playwright)
         page = browser.new_page(viewport={"width": 1400, "height": 1000}, locale="zh-CN")
         page.goto(url)
-        expect(page.get_by_role("heading", name="项目")).to_be_visible(timeout=60_000)
+        expect(page.get_by_role("heading", name="项目", exact=True)).to_be_visible(timeout=60_000)
 
         page.get_by_role("link", name="文档", exact=True).click()
         page.locator('input[type="file"]').set_input_files(str(upload))
