@@ -110,3 +110,10 @@ def drag_select(page, first: int, last: int) -> None:
     page.mouse.down()
     page.mouse.move(end["right"] - 2, (end["top"] + end["bottom"]) / 2, steps=12)
     page.mouse.up()
+
+
+def wait_idle(page, timeout: float = 30_000) -> None:
+    """Wait until the script run the last interaction started has finished."""
+    page.wait_for_timeout(300)  # let the rerun begin before looking for its indicator
+    page.locator('[data-testid="stStatusWidgetRunningIcon"], [data-testid="stStatusWidgetRunningManIcon"]') \
+        .first.wait_for(state="hidden", timeout=timeout)

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect, sync_playwright
 
-from browser import ARTIFACTS, COMPONENT_HOST, drag_select, launch_chromium, streamlit_server
+from browser import ARTIFACTS, COMPONENT_HOST, drag_select, launch_chromium, streamlit_server, wait_idle
 
 pytestmark = pytest.mark.browser
 
@@ -46,10 +46,12 @@ def test_import_select_with_the_mouse_and_code(tmp_path: Path):
         expect(page.locator(f"{COMPONENT_HOST} .bm-seg", has_text="老邻居").first).to_be_visible(
             timeout=30_000)
 
+        wait_idle(page)
         start = TRANSCRIPT.index(QUOTE)
         drag_select(page, start, start + len(QUOTE) - 1)
         expect(page.get_by_text(f"已选片段 [{start}, {start + len(QUOTE)})：{QUOTE}")).to_be_visible(
             timeout=15_000)
+        wait_idle(page)
 
         page.locator('[data-testid="stMultiSelect"]').first.click()
         page.get_by_role("option", name="融入困境/社会网络萎缩").click()
