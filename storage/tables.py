@@ -11,6 +11,7 @@ from typing import Any, Optional
 
 from sqlalchemy import (
     JSON,
+    Boolean,
     CheckConstraint,
     DateTime,
     ForeignKey,
@@ -20,6 +21,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    true,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
@@ -58,6 +60,8 @@ class Project(Base):
     description: Mapped[str] = mapped_column(Text, default="")
     # The project's own jieba words, one per line; tokens are recomputed when they change.
     user_words: Mapped[str] = mapped_column(Text, default="")
+    # Words left out of frequencies and suggestions, one per line.
+    stop_words: Mapped[str] = mapped_column(Text, default="", server_default="")
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
     documents: Mapped[list[Document]] = relationship(
@@ -157,6 +161,11 @@ class Code(Base):
     name: Mapped[str] = mapped_column(String(200))
     color: Mapped[str] = mapped_column(String(7), default="#f4a261")
     definition: Mapped[str] = mapped_column(Text, default="")
+    inclusion: Mapped[str] = mapped_column(Text, default="", server_default="")
+    exclusion: Mapped[str] = mapped_column(Text, default="", server_default="")
+    example: Mapped[str] = mapped_column(Text, default="", server_default="")
+    # REFI-QDA isCodable: False for category-only codes that only group others.
+    is_codable: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
     position: Mapped[int] = mapped_column(Integer, default=0)
     guid: Mapped[str] = mapped_column(String(36), unique=True)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
