@@ -13,6 +13,7 @@ st.navigation([
     st.Page("ui/cases.py", title=tr("nav.cases"), icon=":material/badge:", url_path="cases"),
     st.Page("ui/codebook.py", title=tr("nav.codebook"), icon=":material/account_tree:", url_path="codebook"),
     st.Page("ui/coding.py", title=tr("nav.coding"), icon=":material/ink_highlighter:", url_path="coding"),
+    st.Page("ui/memos.py", title=tr("memos.nav"), icon=":material/sticky_note_2:", url_path="memos"),
     st.Page("ui/retrieval.py", title=tr("exchange.nav_retrieval"), icon=":material/format_quote:",
             url_path="retrieval"),
     st.Page("ui/exchange.py", title=tr("exchange.nav_exchange"), icon=":material/sync_alt:",

@@ -49,6 +49,14 @@ def cmd_project_create(args: argparse.Namespace) -> int:
     with transaction(args) as session:
         project = create_project(session, args.name, coder=args.coder, description=args.description)
         data = {"id": project.id, "name": project.name}
+        if args.template:
+            from codebook.templates import apply_template
+            from coding.undo import mark_baseline
+
+            report = apply_template(session, project.id, args.template, coder=args.coder)
+            # The template is where the project starts: undo does not go back before it.
+            mark_baseline(session, project.id, coder=args.coder)
+            data.update(template=args.template, codes=report.added)
     emit(args, data, lambda: iter([f"{data['id']}\t{data['name']}"]))
     return 0
 
@@ -138,19 +146,6 @@ def cmd_codings(args: argparse.Namespace) -> int:
     return 0
 
 
-def cmd_codebook_add(args: argparse.Namespace) -> int:
-    from codebook.codes import add_code_path
-    from corpus.projects import find_project
-
-    with transaction(args) as session:
-        project = find_project(session, args.project)
-        code = add_code_path(session, project.id, args.path, definition=args.definition,
-                             color=args.color, coder=args.coder)
-        data = {"id": code.id, "path": args.path, "color": code.color}
-    emit(args, data, lambda: iter([f"{data['id']}\t{data['path']}"]))
-    return 0
-
-
 def cmd_demo(args: argparse.Namespace) -> int:
     from demo.seed import seed_demo
 
@@ -177,6 +172,8 @@ def build_parser() -> argparse.ArgumentParser:
     create = project_commands.add_parser("create", parents=[common], help="create a project")
     create.add_argument("name")
     create.add_argument("--description", default="")
+    create.add_argument("--template", metavar="ID",
+                        help="start from a codebook template (see `bianma codebook templates`)")
     create.set_defaults(func=cmd_project_create)
     project_commands.add_parser("list", parents=[common], help="list projects").set_defaults(
         func=cmd_project_list)
@@ -204,27 +201,18 @@ def build_parser() -> argparse.ArgumentParser:
     codings.add_argument("project")
     codings.set_defaults(func=cmd_codings)
 
-    codebook = commands.add_parser("codebook", parents=[common], help="codebook operations")
-    codebook_commands = codebook.add_subparsers(dest="codebook_command", required=True)
-    add = codebook_commands.add_parser("add", parents=[common], help="add a code by its path")
-    add.add_argument("project")
-    add.add_argument("path")
-    add.add_argument("--definition", default="")
-    add.add_argument("--color")
-    add.set_defaults(func=cmd_codebook_add)
-
     commands.add_parser("demo", parents=[common], help="create the demo project").set_defaults(func=cmd_demo)
-    _register_optional(commands)
+    _register_packages(commands)
     return parser
 
 
-def _register_optional(commands: argparse._SubParsersAction) -> None:
-    """Commands that live with their own package (the suggester's evaluation)."""
-    try:
-        from models.evaluate_cli import register
-    except ImportError:
-        return
-    register(commands)
+def _register_packages(commands: argparse._SubParsersAction) -> None:
+    """Commands that live with their own package, each adding its subcommands."""
+    from codebook.commands import register as codebook_commands
+    from coding.exports_cli import register as exchange_commands
+
+    for register in (codebook_commands, exchange_commands):
+        register(commands)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -1,7 +1,8 @@
 """The code tree: add, rename, nest, recolour, define; look codes up by path.
 
 Paths join names from the root with ``/`` (``融入困境/社会网络萎缩``), the form the CLI,
-exports and the suggester use.
+exports and the suggester use. Every change is recorded with what undo needs to reverse it
+(``codebook.changes``); merging, splitting, deleting and reordering live in ``codebook.tree``.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from dataclasses import dataclass
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from codebook import changes
 from i18n import BianmaError
 from storage import audit
 from storage.tables import Code, Coding
@@ -37,6 +39,12 @@ class CodeNode:
     color: str
     definition: str
     codings: int
+    inclusion: str = ""
+    exclusion: str = ""
+    example: str = ""
+    is_codable: bool = True
+    guid: str = ""
+    position: int = 0
 
 
 def _clean_name(name: str) -> str:
@@ -81,11 +89,18 @@ def add_code(
     color: str | None = None,
     definition: str = "",
     coder: str | None = None,
+    inclusion: str = "",
+    exclusion: str = "",
+    example: str = "",
+    is_codable: bool = True,
+    guid: str | None = None,
 ) -> Code:
+    """A new code, last among its siblings; a colour from the palette unless one is given."""
     name = _clean_name(name)
     if parent_id is not None:
         get_code(session, project_id, parent_id)
     _check_sibling_free(session, project_id, parent_id, name)
+    changes.name_step(session, "history.add", name=name)
     count = session.scalar(select(func.count(Code.id)).where(Code.project_id == project_id)) or 0
     code = Code(
         project_id=project_id,
@@ -93,16 +108,36 @@ def add_code(
         name=name,
         color=_check_color(color) if color else PALETTE[count % len(PALETTE)],
         definition=definition.strip(),
-        position=count,
-        guid=str(uuid.uuid4()),
+        inclusion=inclusion.strip(),
+        exclusion=exclusion.strip(),
+        example=example.strip(),
+        is_codable=bool(is_codable),
+        position=next_position(session, project_id, parent_id),
+        guid=guid or str(uuid.uuid4()),
     )
     session.add(code)
     session.flush()
-    audit.record(
+    changes.record(
         session, project_id=project_id, coder=audit.coder_id(session, coder),
         action="add", entity="code", entity_id=code.id, name=name, parent_id=parent_id,
+        row=changes.snapshot(code),
     )
     return code
+
+
+def next_position(session: Session, project_id: int, parent_id: int | None) -> int:
+    """One past the last sibling under ``parent_id``: new and moved codes go to the end."""
+    last = session.scalar(
+        select(func.max(Code.position)).where(
+            Code.project_id == project_id,
+            Code.parent_id.is_(None) if parent_id is None else Code.parent_id == parent_id,
+        )
+    )
+    return 0 if last is None else last + 1
+
+
+def codings_count(session: Session, code_id: int) -> int:
+    return session.scalar(select(func.count(Coding.id)).where(Coding.code_id == code_id)) or 0
 
 
 def update_code(
@@ -115,25 +150,44 @@ def update_code(
     definition: str | None = None,
     parent_id: int | None | object = UNCHANGED,
     coder: str | None = None,
+    inclusion: str | None = None,
+    exclusion: str | None = None,
+    example: str | None = None,
+    is_codable: bool | None = None,
 ) -> Code:
-    """Rename, recolour, redefine or move a code in one change; codings keep pointing at it."""
+    """Rename, recolour, redefine or move a code in one change; codings keep pointing at it.
+
+    ``None`` leaves a field as it is. A code that has codings cannot become category-only:
+    its codings would then sit on a code nobody may code with.
+    """
     code = get_code(session, project_id, code_id)
+    changes.name_step(session, "history.update", name=code.name)
     if parent_id is not UNCHANGED and parent_id != code.parent_id:
         move_code(session, project_id, code_id, parent_id, coder=coder)  # type: ignore[arg-type]
-    before = {"name": code.name, "color": code.color, "definition": code.definition}
+    before = {field: getattr(code, field) for field in changes.CODE_EDITABLE}
     if name is not None:
         name = _clean_name(name)
         _check_sibling_free(session, project_id, code.parent_id, name, ignore_id=code.id)
         code.name = name
     if color is not None:
         code.color = _check_color(color)
-    if definition is not None:
-        code.definition = definition.strip()
-    after = {"name": code.name, "color": code.color, "definition": code.definition}
-    audit.record(
-        session, project_id=project_id, coder=audit.coder_id(session, coder),
-        action="update", entity="code", entity_id=code.id, before=before, after=after,
-    )
+    texts = {"definition": definition, "inclusion": inclusion, "exclusion": exclusion,
+             "example": example}
+    for field, value in texts.items():
+        if value is not None:
+            setattr(code, field, value.strip())
+    if is_codable is not None:
+        if not is_codable and code.is_codable:
+            count = codings_count(session, code.id)
+            if count:
+                raise BianmaError("E216", name=code.name, count=count)
+        code.is_codable = bool(is_codable)
+    after = {field: getattr(code, field) for field in changes.CODE_EDITABLE}
+    if after != before:
+        changes.record(
+            session, project_id=project_id, coder=audit.coder_id(session, coder),
+            action="update", entity="code", entity_id=code.id, before=before, after=after,
+        )
     return code
 
 
@@ -147,11 +201,17 @@ def move_code(session: Session, project_id: int, code_id: int, new_parent_id: in
             raise BianmaError("E206", name=code.name)
         ancestor_id = get_code(session, project_id, ancestor_id).parent_id
     _check_sibling_free(session, project_id, new_parent_id, code.name, ignore_id=code.id)
-    before = code.parent_id
+    if new_parent_id == code.parent_id:
+        return code
+    changes.name_step(session, "history.move", name=code.name)
+    before, before_position = code.parent_id, code.position
+    code.position = next_position(session, project_id, new_parent_id)
     code.parent_id = new_parent_id
-    audit.record(
+    session.flush()
+    changes.record(
         session, project_id=project_id, coder=audit.coder_id(session, coder),
         action="move", entity="code", entity_id=code.id, before=before, after=new_parent_id,
+        before_position=before_position, after_position=code.position,
     )
     return code
 
@@ -178,7 +238,9 @@ def code_tree(session: Session, project_id: int) -> list[CodeNode]:
         for code in children.get(parent_id, []):
             path = f"{prefix}{PATH_SEPARATOR}{code.name}" if prefix else code.name
             nodes.append(CodeNode(code.id, code.parent_id, code.name, path, depth, code.color,
-                                  code.definition, counts.get(code.id, 0)))
+                                  code.definition, counts.get(code.id, 0), code.inclusion,
+                                  code.exclusion, code.example, code.is_codable, code.guid,
+                                  code.position))
             walk(code.id, path, depth + 1)
 
     walk(None, "", 0)
@@ -204,10 +266,15 @@ def find_code_by_path(session: Session, project_id: int, path: str) -> Code:
 
 
 def add_code_path(session: Session, project_id: int, path: str, *, definition: str = "",
-                  color: str | None = None, coder: str | None = None) -> Code:
-    """Create every missing code along ``path`` (templates and the demo use this)."""
+                  color: str | None = None, coder: str | None = None, inclusion: str = "",
+                  exclusion: str = "", example: str = "", is_codable: bool = True) -> Code:
+    """Create every missing code along ``path`` (templates and the demo use this).
+
+    The fields describe the last code of the path and apply only when it is created here.
+    """
     parent_id: int | None = None
     names = path.split(PATH_SEPARATOR)
+    changes.name_step(session, "history.add", name=path.strip())
     code: Code | None = None
     for depth, name in enumerate(names):
         name = _clean_name(name)
@@ -219,8 +286,9 @@ def add_code_path(session: Session, project_id: int, path: str, *, definition: s
         )
         if code is None:
             last = depth == len(names) - 1
-            code = add_code(session, project_id, name, parent_id=parent_id, coder=coder,
-                            definition=definition if last else "", color=color if last else None)
+            extra = dict(definition=definition, color=color, inclusion=inclusion,
+                         exclusion=exclusion, example=example, is_codable=is_codable) if last else {}
+            code = add_code(session, project_id, name, parent_id=parent_id, coder=coder, **extra)
         parent_id = code.id
     assert code is not None
     return code

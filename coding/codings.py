@@ -13,10 +13,11 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from codebook import changes
 from codebook.codes import code_tree, get_code
 from i18n import BianmaError
 from storage import audit
-from storage.tables import Code, Coder, Coding, Document, Memo, Passage
+from storage.tables import Code, Coder, Coding, Document, Memo, Passage, utcnow
 
 PROVENANCES = ("manual", "suggested")
 
@@ -73,7 +74,12 @@ def apply_codes(
     if provenance not in PROVENANCES:
         raise ValueError(f"unknown provenance {provenance!r}")
     codes = [get_code(session, document.project_id, code_id) for code_id in code_ids]
+    for code in codes:
+        if not code.is_codable:
+            raise BianmaError("E305", name=code.name)
     who = audit.coder_id(session, coder)
+    changes.name_step(session, "history.apply", count=len(codes),
+                      text=_excerpt(document.text[start:end]))
     result = []
     for code in codes:
         existing = session.scalar(
@@ -89,9 +95,10 @@ def apply_codes(
                         start=start, end=end, provenance=provenance)
         session.add(coding)
         session.flush()
-        audit.record(
+        changes.record(
             session, project_id=document.project_id, coder=who, action="add", entity="coding",
             entity_id=coding.id, document_id=document.id, code_id=code.id, start=start, end=end,
+            row=changes.snapshot(coding),
         )
         result.append(coding)
     return result
@@ -103,13 +110,21 @@ def remove_coding(session: Session, coding_id: int, *, coder: str | None = None)
     if coding is None:
         raise BianmaError("E304", coding=coding_id)
     document = _document(session, coding.document_id)
-    audit.record(
+    changes.name_step(session, "history.remove_coding",
+                      text=_excerpt(document.text[coding.start:coding.end]))
+    memo = session.scalar(select(Memo).where(Memo.coding_id == coding_id))
+    changes.record(
         session, project_id=document.project_id, coder=audit.coder_id(session, coder),
         action="remove", entity="coding", entity_id=coding.id, document_id=coding.document_id,
         code_id=coding.code_id, start=coding.start, end=coding.end,
         coder_id=coding.coder_id, provenance=coding.provenance,
+        row=changes.snapshot(coding), memo=changes.snapshot(memo) if memo else None,
     )
+    if memo is not None:
+        session.delete(memo)
+        session.flush()
     session.delete(coding)
+    session.flush()
     return coding_id
 
 
@@ -123,6 +138,11 @@ def write_coding_memo(session: Session, coding_id: int, text: str, *, coder: str
     memo = session.scalar(select(Memo).where(Memo.coding_id == coding_id))
     text = text.strip()
     before = memo.text if memo else ""
+    if text == before:
+        return text
+    changes.name_step(session, "history.coding_memo",
+                      text=_excerpt(document.text[coding.start:coding.end]))
+    before_row = changes.snapshot(memo) if memo else None
     if not text:
         if memo is not None:
             session.delete(memo)
@@ -130,12 +150,18 @@ def write_coding_memo(session: Session, coding_id: int, text: str, *, coder: str
         memo = Memo(project_id=document.project_id, coding_id=coding_id, author_id=who, text=text)
         session.add(memo)
     else:
-        from storage.tables import utcnow
-
         memo.text, memo.updated_at = text, utcnow()
-    audit.record(session, project_id=document.project_id, coder=who, action="memo",
-                 entity="coding", entity_id=coding_id, before=before, after=text)
+    session.flush()
+    changes.record(session, project_id=document.project_id, coder=who, action="memo",
+                   entity="coding", entity_id=coding_id, before=before, after=text,
+                   before_row=before_row, after_row=changes.snapshot(memo) if text else None)
     return text
+
+
+def _excerpt(text: str, limit: int = 12) -> str:
+    """The start of a span, for naming a change in the undo button."""
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[:limit] + "…"
 
 
 def _segments(session: Session, query) -> list[CodedSegment]:

@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 
 from codebook.codes import add_code_path, find_code_by_path
 from coding.codings import apply_codes, write_coding_memo
+from coding.undo import mark_baseline
 from corpus.cases import attach_case, create_case, define_attribute, set_attributes
 from corpus.documents import import_document
 from corpus.projects import create_project
@@ -110,4 +111,6 @@ def seed_demo(session: Session) -> Project:
                               coder=DEMO_CODER)
         if memo:
             write_coding_memo(session, codings[0].id, memo, coder=DEMO_CODER)
+    # The demo is where the project starts: undo never takes it apart.
+    mark_baseline(session, project.id, coder=DEMO_CODER)
     return project

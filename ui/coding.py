@@ -62,7 +62,8 @@ with right:
                        text=quote if len(quote) <= 120 else quote[:120] + "…"))
     if not tree:
         st.warning(tr("coding.no_codes"))
-    paths = {node.id: node.path for node in tree}
+    # Category-only codes group others and cannot be applied.
+    paths = {node.id: node.path for node in tree if node.is_codable}
     code_ids = st.multiselect(tr("coding.codes"), list(paths), format_func=paths.__getitem__,
                               key="coding_codes")
     if st.button(tr("coding.apply"), type="primary", disabled=span is None or not code_ids,

@@ -6,4 +6,6 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "E302": ("所选片段只有空白，无法编码。", "The selected span holds only white space and cannot be coded."),
     "E303": ("请至少选择一个代码。", "Choose at least one code."),
     "E304": ("未找到编码片段 {coding}。", "Coded segment {coding} was not found."),
+    "E305": ("代码“{name}”仅用于分类（不可编码），请选择它的下级代码。",
+             "The code “{name}” is a category only (not codable); choose one of its sub-codes."),
 }
