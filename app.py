@@ -7,15 +7,25 @@ from ui.layout import sidebar
 
 st.set_page_config(page_title="编码 Bianma", page_icon=":material/bookmark:", layout="wide")
 sidebar()
-st.navigation([
-    st.Page("ui/projects.py", title=tr("nav.projects"), icon=":material/folder:", url_path="projects", default=True),
-    st.Page("ui/documents.py", title=tr("nav.documents"), icon=":material/description:", url_path="documents"),
-    st.Page("ui/cases.py", title=tr("nav.cases"), icon=":material/badge:", url_path="cases"),
-    st.Page("ui/codebook.py", title=tr("nav.codebook"), icon=":material/account_tree:", url_path="codebook"),
-    st.Page("ui/coding.py", title=tr("nav.coding"), icon=":material/ink_highlighter:", url_path="coding"),
-    st.Page("ui/memos.py", title=tr("memos.nav"), icon=":material/sticky_note_2:", url_path="memos"),
-    st.Page("ui/retrieval.py", title=tr("exchange.nav_retrieval"), icon=":material/format_quote:",
-            url_path="retrieval"),
-    st.Page("ui/exchange.py", title=tr("exchange.nav_exchange"), icon=":material/sync_alt:",
-            url_path="exchange"),
-]).run()
+st.navigation({
+    tr("nav.section_material"): [
+        st.Page("ui/projects.py", title=tr("nav.projects"), icon=":material/folder:",
+                url_path="projects", default=True),
+        st.Page("ui/documents.py", title=tr("nav.documents"), icon=":material/description:",
+                url_path="documents"),
+        st.Page("ui/cases.py", title=tr("nav.cases"), icon=":material/badge:", url_path="cases"),
+    ],
+    tr("nav.section_coding"): [
+        st.Page("ui/codebook.py", title=tr("nav.codebook"), icon=":material/account_tree:",
+                url_path="codebook"),
+        st.Page("ui/coding.py", title=tr("nav.coding"), icon=":material/ink_highlighter:",
+                url_path="coding"),
+        st.Page("ui/memos.py", title=tr("memos.nav"), icon=":material/sticky_note_2:", url_path="memos"),
+    ],
+    tr("nav.section_output"): [
+        st.Page("ui/retrieval.py", title=tr("exchange.nav_retrieval"), icon=":material/format_quote:",
+                url_path="retrieval"),
+        st.Page("ui/exchange.py", title=tr("exchange.nav_exchange"), icon=":material/sync_alt:",
+                url_path="exchange"),
+    ],
+}).run()
