@@ -30,6 +30,7 @@ test: system-deps $(VENV)/.installed-test
 
 bench: $(VENV)/.installed-test
 	$(BIN)/python bench/tokenize.py
+	$(BIN)/python bench/reports.py
 	$(BIN)/python bench/suggester.py
 
 clean:

@@ -23,6 +23,12 @@ st.navigation({
         st.Page("ui/memos.py", title=tr("memos.nav"), icon=":material/sticky_note_2:", url_path="memos"),
     ],
     tr("nav.section_output"): [
+        st.Page("ui/frequencies.py", title=tr("reports.nav_analysis"), icon=":material/bar_chart:",
+                url_path="analysis"),
+        st.Page("ui/words.py", title=tr("reports.nav_words"), icon=":material/text_fields:",
+                url_path="words"),
+        st.Page("ui/agreement.py", title=tr("reports.nav_agreement"), icon=":material/handshake:",
+                url_path="agreement"),
         st.Page("ui/retrieval.py", title=tr("exchange.nav_retrieval"), icon=":material/format_quote:",
                 url_path="retrieval"),
         st.Page("ui/exchange.py", title=tr("exchange.nav_exchange"), icon=":material/sync_alt:",

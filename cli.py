@@ -210,8 +210,9 @@ def _register_packages(commands: argparse._SubParsersAction) -> None:
     """Commands that live with their own package, each adding its subcommands."""
     from codebook.commands import register as codebook_commands
     from coding.exports_cli import register as exchange_commands
+    from coding.reports_cli import register as report_commands
 
-    for register in (codebook_commands, exchange_commands):
+    for register in (codebook_commands, exchange_commands, report_commands):
         register(commands)
 
 

@@ -179,6 +179,8 @@ class Coding(Base):
         CheckConstraint('start >= 0 AND "end" > start', name="span"),
         Index("ix_codings_document", "document_id", "start"),
         Index("ix_codings_code", "code_id"),
+        # Covers the reports' GROUP BY (document, code, coder) without touching the table.
+        Index("ix_codings_document_code", "document_id", "code_id", "coder_id", "start", "end"),
     )
     id: Mapped[int] = mapped_column(primary_key=True)
     document_id: Mapped[int] = mapped_column(ForeignKey("documents.id", ondelete="CASCADE"))

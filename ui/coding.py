@@ -3,6 +3,7 @@
 import streamlit as st
 
 from codebook.codes import code_tree
+from coding.agreement import blind_coding, visible_segments
 from coding.codings import apply_codes, document_codings, remove_coding, write_coding_memo
 from corpus.documents import get_document, list_documents
 from ui.common import act, coder, flash, reading, require_project, show_flash, tr
@@ -30,7 +31,9 @@ with reading() as session:
     text = document.text
     passages = [{"index": p.index, "start": p.start, "end": p.end, "speaker": p.speaker,
                  "timestamp": p.timestamp} for p in document.passages]
-    segments = document_codings(session, document_id)
+    # Blind coding: a coder who asked not to see others' codings sees only their own.
+    segments = visible_segments(document_codings(session, document_id), coder(),
+                                blind_coding(session, project_id, coder()))
 
 left, right = st.columns([3, 2], gap="large")
 with left:
