@@ -30,7 +30,9 @@ from sqlalchemy.orm import Session
 
 from codebook.codes import code_tree, get_code
 from coding.filters import CodingFilter, resolve
+from corpus.projects import find_project
 from i18n import BianmaError, t
+from storage import audit
 from storage.tables import Coding, Document, Passage
 
 
@@ -227,3 +229,21 @@ def concordance_table(lines: list[Concordance], lang: str = "zh") -> tuple[list[
     headers = [t("reports.col_document", lang), t("reports.col_left", lang),
                t("reports.col_keyword", lang), t("reports.col_right", lang)]
     return headers, [[c.document, c.left, c.word, c.right] for c in lines]
+
+
+def project_stop_words(session: Session, project_id: int) -> str:
+    """The project's stop-word list as editable text; an empty store means the shipped list."""
+    stored = find_project(session, project_id).stop_words
+    return stored if stored.strip() else "\n".join(default_stop_words())
+
+
+def save_stop_words(session: Session, project_id: int, text: str, *, coder: str | None = None) -> str:
+    """Keep an edited stop-word list with the project (the shipped list is stored as empty)."""
+    project = find_project(session, project_id)
+    words = parse_stop_words(text)
+    stored = "" if words == frozenset(default_stop_words()) else "\n".join(sorted(words))
+    before, project.stop_words = project.stop_words, stored
+    audit.record(session, project_id=project.id, coder=audit.coder_id(session, coder),
+                 action="set_stop_words", entity="project", entity_id=project.id,
+                 before=before, after=stored)
+    return stored

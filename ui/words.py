@@ -8,16 +8,17 @@ from codebook.codes import code_tree
 from coding.filters import project_coders
 from coding.frequencies import table_csv, table_xlsx
 from coding.wordstats import (
-    concordance_table, default_stop_words, keyword_in_context, parse_stop_words, word_frequencies,
-    word_table,
+    concordance_table, default_stop_words, keyword_in_context, parse_stop_words, project_stop_words,
+    save_stop_words, word_frequencies, word_table,
 )
 from corpus.documents import list_documents
 from i18n import BianmaError
-from ui.common import lang, reading, require_project, tr
+from ui.common import act, coder, flash, lang, reading, require_project, show_flash, tr
 
 project_id = require_project()
 st.title(tr("reports.words_title"))
 st.caption(tr("reports.words_help"))
+show_flash()
 
 
 def read(function, *args, **kwargs):
@@ -55,16 +56,22 @@ if code_id is not None:
     chosen_coders = right.multiselect(tr("reports.filter_coders"), coders, key="words_coders",
                                       placeholder=tr("reports.all_coders"))
 
-# Each project keeps its own list while the page is open; it starts from the shipped list.
+# The project's list, as stored; the text area edits it until "save".
 stop_key = f"words_stop_words_{project_id}"
 if stop_key not in st.session_state:
-    st.session_state[stop_key] = "\n".join(default_stop_words())
+    st.session_state[stop_key] = read(project_stop_words)
 with st.expander(tr("reports.stop_words")):
     st.caption(tr("reports.stop_words_help"))
     st.text_area(tr("reports.stop_words_list"), key=stop_key, height=220)
-    if st.button(tr("reports.stop_words_reset"), key="words_stop_reset"):
-        st.session_state.pop(stop_key)
-        st.rerun()
+    save, reset = st.columns(2)
+    if save.button(tr("reports.stop_words_save"), key="words_stop_save"):
+        if act(save_stop_words, project_id, st.session_state[stop_key], coder=coder()) is not None:
+            flash(tr("app.saved"))
+            st.rerun()
+    if reset.button(tr("reports.stop_words_reset"), key="words_stop_reset"):
+        if act(save_stop_words, project_id, "\n".join(default_stop_words()), coder=coder()) is not None:
+            st.session_state.pop(stop_key)
+            st.rerun()
 stop_words = parse_stop_words(st.session_state[stop_key])
 options = st.columns(2)
 skip_single = options[0].toggle(tr("reports.skip_single"), key="words_skip_single")

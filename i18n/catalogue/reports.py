@@ -122,9 +122,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "reports.stop_words": ("停用词", "Stop words"),
     "reports.stop_words_help": (
         "每行一个词（也可用空格、逗号或顿号分隔），“#”之后为注释。默认使用 Bianma 自带的中文停用词表；"
-        "这里的修改只在本次打开的页面中有效。",
+        "保存后本项目的所有成员都使用这份停用词表。",
         "One word per line (or separated by spaces, commas or 、); “#” starts a comment. Bianma's "
-        "own Chinese list is the default; changes here last while the page is open."),
+        "own Chinese list is the default; once saved, the list is the project's for everyone."),
+    "reports.stop_words_save": ("保存停用词表", "Save the list"),
     "reports.stop_words_list": ("停用词表", "Stop-word list"),
     "reports.stop_words_reset": ("恢复默认停用词表", "Restore the default list"),
     "reports.skip_single": ("忽略单字词", "Ignore one-character words"),

@@ -192,3 +192,19 @@ def test_cli_report_words(Session, project, database_url, capsysbinary, monkeypa
                      "--db", database_url]) == 0
     assert capsysbinary.readouterr().out.decode("utf-8-sig").splitlines() == [
         "词,频次,出现的文档数,每千词频次", "老邻居,2,1,133.33", "怎么样,1,1,66.67"]
+
+
+def test_stop_words_are_kept_with_the_project(Session):
+    from corpus.projects import create_project
+    from coding.wordstats import default_stop_words, project_stop_words, save_stop_words
+
+    with Session.begin() as s:
+        project_id = create_project(s, "停用词项目").id
+        assert project_stop_words(s, project_id) == "\n".join(default_stop_words())
+        save_stop_words(s, project_id, "然后、就是\n那个 # 口头禅")
+    with Session() as s:
+        assert project_stop_words(s, project_id) == "就是\n然后\n那个"
+    with Session.begin() as s:
+        save_stop_words(s, project_id, "\n".join(default_stop_words()))
+    with Session() as s:
+        assert project_stop_words(s, project_id) == "\n".join(default_stop_words())
