@@ -13,11 +13,9 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-# Run as a script, this folder comes first on sys.path, where bench/tokenize.py would stand in
-# for the standard library's tokenize module; the project and the test helpers come instead.
+# The PostgreSQL run borrows the test suite's throw-away server.
 ROOT = Path(__file__).resolve().parents[1]
-sys.path[:] = [str(ROOT), str(ROOT / "tests")] + [
-    p for p in sys.path if Path(p or ".").resolve() != ROOT / "bench"]
+sys.path.insert(0, str(ROOT / "tests"))
 
 import argparse  # noqa: E402
 import os  # noqa: E402

@@ -13,7 +13,8 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from corpus.dictionary import project_tokenizer
-from corpus.importing import ParsedDocument, parse_document, tokenize_passages
+from corpus.importing import ParsedDocument, parse_document
+from corpus.tokenize import Tokenizer
 from corpus.projects import find_project
 from i18n import BianmaError
 from storage import audit
@@ -36,15 +37,17 @@ class DocumentSummary:
     case: str | None
 
 
-def _passages(parsed: ParsedDocument, tokenizer) -> list[Passage]:
-    tokens = tokenize_passages(parsed, tokenizer)
+def _passages(parsed: ParsedDocument, tokenizer: Tokenizer) -> list[Passage]:
+    # One batched call for the whole document, and only lengths kept: building Token objects
+    # per passage would cost more than cutting the words.
+    words = tokenizer.lcut_many([parsed.text[p.start:p.end] for p in parsed.passages])
     return [
         Passage(
             index=p.index, start=p.start, end=p.end, speaker=p.speaker, timestamp=p.timestamp,
             sentences=[[s, e] for s, e in p.sentences],
-            token_lengths=[t.end - t.start for t in passage_tokens],
+            token_lengths=[len(word) for word in passage_words],
         )
-        for p, passage_tokens in zip(parsed.passages, tokens)
+        for p, passage_words in zip(parsed.passages, words)
     ]
 
 

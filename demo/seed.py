@@ -91,7 +91,9 @@ def seed_demo(session: Session) -> Project:
     project = create_project(session, DEMO_NAME, coder=DEMO_CODER,
                              description="演示用的虚构访谈与观察笔记，可随意修改或删除。")
     for path, definition in CODEBOOK:
-        add_code_path(session, project.id, path, definition=definition, coder=DEMO_CODER)
+        # The top level holds categories that group codes and are not applied themselves.
+        add_code_path(session, project.id, path, definition=definition, coder=DEMO_CODER,
+                      is_codable="/" in path)
     for name, kind in ATTRIBUTES:
         define_attribute(session, project.id, name, kind, coder=DEMO_CODER)
     documents = {}

@@ -234,14 +234,17 @@ with delete:
     st.warning(tr("codebook2.delete_impact", name=impact.path, codings=impact.codings,
                   coding_memos=impact.coding_memos, code_memos=impact.code_memos,
                   children=impact.children))
-    options = (["parent"] if node.parent_id is not None else []) + ["code", "delete"]
+    # Codings can only go to a code that may be applied (not a category-only one).
+    parent_takes = node.parent_id is not None and by_id[node.parent_id].is_codable
+    options = (["parent"] if parent_takes else []) + ["code", "delete"]
     choices_text = {o: tr(f"codebook2.delete.{o}", parent=label(node.parent_id) if node.parent_id else "")
                     for o in options}
     how = st.radio(tr("codebook2.delete_choice"), options, index=None, key=f"codebook_delete_how_{code_id}",
                    format_func=choices_text.__getitem__)
     receiver = None
     if how == "code":
-        receiver = st.selectbox(tr("codebook2.delete_target"), [i for i in by_id if i != code_id],
+        receiver = st.selectbox(tr("codebook2.delete_target"),
+                                [i for i in by_id if i != code_id and by_id[i].is_codable],
                                 format_func=label, key=f"codebook_delete_target_{code_id}")
     if st.button(tr("codebook2.delete_button"), key="codebook_delete", type="primary",
                  disabled=how is None and bool(impact.codings or impact.code_memos)):

@@ -122,18 +122,23 @@ def test_merge_into_a_sub_code_is_not_offered(store):
     assert code_id(store, NETWORK) not in at.selectbox(key=f"codebook_merge_target_{parent}").options
 
 
-def test_delete_shows_the_count_then_moves_codings_to_the_parent(store):
+def test_delete_shows_the_count_then_moves_codings_to_another_code(store):
     at = open_codebook()
     network = code_id(store, NETWORK)
+    culture = code_id(store, CULTURE)
     before = codings_by_code(store)
     at.selectbox(key="codebook_choose").set_value(network).run()
     assert at.warning[0].value.startswith(f"“融入困境/社会网络萎缩”有 {before[NETWORK]} 个编码片段")
     assert button(at, "codebook_delete").disabled
-    at.radio(key=f"codebook_delete_how_{network}").set_value("parent").run()
+    # The demo's top level is category-only, so "move to the parent" is not offered.
+    assert at.radio(key=f"codebook_delete_how_{network}").options == ["移到另一个代码", "一并删除"]
+    at.radio(key=f"codebook_delete_how_{network}").set_value("code").run()
+    at.selectbox(key=f"codebook_delete_target_{network}").set_value(culture).run()
     button(at, "codebook_delete").click().run()
     assert at.success[0].value == "已删除代码“融入困境/社会网络萎缩”。"
     after = codings_by_code(store)
-    assert NETWORK not in after and after["融入困境"] == before[NETWORK]
+    assert NETWORK not in after
+    assert after[CULTURE] == before[NETWORK] + before[CULTURE]
 
 
 def test_split_and_example_and_code_memo(store):
@@ -226,7 +231,8 @@ def test_the_page_in_english(store):
     assert any(c.value.startswith("Move the 3 coded segments, the memos and the sub-codes of “融入困境/社会网络萎缩”")
                for c in at.caption)
     assert at.warning[0].value.startswith("“融入困境/社会网络萎缩” has 3 coded segments")
+    # The demo's top level is category-only: "to the parent" is not offered.
     assert at.radio(key=f"codebook_delete_how_{network}").options == [
-        "Move them to the parent code “融入困境”", "Move them to another code", "Delete them too"]
+        "Move them to another code", "Delete them too"]
     at.text_input(key="codebook_search").input("xdpk").run()
     assert list(at.dataframe[0].value.iloc[:, -1]) == ["pinyin"]

@@ -61,6 +61,7 @@ def test_retrieval_shows_segments_in_context_escaped_and_offers_three_files(home
     with store.begin() as s:
         project_id = s.scalar(select(Project.id))
         parent = find_code_by_path(s, project_id, "融入困境")
+        parent.is_codable = True  # the demo keeps its top level category-only
         document = import_document(s, project_id, "注入.txt",
                                    "受访者：<script>alert(1)</script> 我们**不**习惯这里。\n受访者：再说一句。".encode())
         start = document.text.index("<script>")
