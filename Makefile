@@ -29,6 +29,7 @@ test: system-deps $(VENV)/.installed-test
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 bench: $(VENV)/.installed-test
+	$(BIN)/python bench/import_speed.py
 	$(BIN)/python bench/tokenizer_speed.py
 	$(BIN)/python bench/reports.py
 	$(BIN)/python bench/suggester.py
