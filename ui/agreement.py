@@ -9,8 +9,7 @@ from coding.agreement import MAX_BOOTSTRAP, UNITS, blind_coding, coder_agreement
 from coding.filters import project_coders
 from coding.frequencies import table_csv, table_xlsx
 from corpus.documents import list_documents
-from i18n import BianmaError
-from ui.common import act, coder, flash, lang, reading, require_project, show_flash, tr
+from ui.common import act, coder, flash, lang, query, reading, require_project, show_flash, tr
 
 project_id = require_project()
 st.title(tr("reports.agreement_title"))
@@ -52,16 +51,11 @@ with st.form("agreement_form"):
     submitted = st.form_submit_button(tr("reports.agreement_compute"), type="primary")
 
 if submitted:
-    try:
-        with reading() as session:
-            # Plain data (no ORM objects), so it may stay in the session state between reruns.
-            st.session_state["agreement_report"] = coder_agreement(
-                session, project_id, chosen_coders, unit=unit,
-                documents=chosen_documents or None, code_ids=chosen_codes or None,
-                bootstrap=int(bootstrap), seed=int(seed), confidence=confidence, lang=lang())
-    except BianmaError as error:
-        st.session_state.pop("agreement_report", None)
-        st.error(error.message(lang()), icon=":material/error:")
+    # Plain data (no ORM objects), so it may stay in the session state between reruns.
+    st.session_state["agreement_report"] = query(
+        coder_agreement, project_id, chosen_coders, unit=unit,
+        documents=chosen_documents or None, code_ids=chosen_codes or None,
+        bootstrap=int(bootstrap), seed=int(seed), confidence=confidence, lang=lang())
 
 report = st.session_state.get("agreement_report")
 if report is None:

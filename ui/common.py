@@ -30,6 +30,16 @@ def reading() -> Iterator[Session]:
         yield session
 
 
+def query(function: Callable[..., T], /, *args: Any, **kwargs: Any) -> T | None:
+    """Run one read-only domain function; show a refusal instead of raising."""
+    try:
+        with reading() as session:
+            return function(session, *args, **kwargs)
+    except BianmaError as error:
+        st.error(error.message(lang()), icon=":material/error:")
+        return None
+
+
 def act(action: Callable[..., T], /, *args: Any, **kwargs: Any) -> T | None:
     """Run one domain function in its own transaction; show a refusal instead of raising.
 

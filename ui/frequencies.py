@@ -15,8 +15,7 @@ from coding.filters import NO_VALUE, CodingFilter, attribute_choices, project_co
 from coding.frequencies import code_frequencies, frequency_table, table_csv, table_xlsx
 from coding.matrices import MEASURES, code_attribute_matrix, code_document_matrix, matrix_table
 from corpus.documents import list_documents
-from i18n import BianmaError
-from ui.common import lang, reading, require_project, tr
+from ui.common import lang, query, reading, require_project, tr
 
 project_id = require_project()
 st.title(tr("reports.analysis_title"))
@@ -24,13 +23,8 @@ st.caption(tr("reports.analysis_help"))
 
 
 def read(function, *args, **kwargs):
-    """Run one report in a reading session; show a refusal instead of raising."""
-    try:
-        with reading() as session:
-            return function(session, project_id, *args, **kwargs)
-    except BianmaError as error:
-        st.error(error.message(lang()), icon=":material/error:")
-        return None
+    """One report over the current project."""
+    return query(function, project_id, *args, **kwargs)
 
 
 def downloads(headers, rows, name: str, key: str) -> None:

@@ -12,8 +12,7 @@ from coding.wordstats import (
     save_stop_words, word_frequencies, word_table,
 )
 from corpus.documents import list_documents
-from i18n import BianmaError
-from ui.common import act, coder, flash, lang, reading, require_project, show_flash, tr
+from ui.common import act, coder, flash, lang, query, reading, require_project, show_flash, tr
 
 project_id = require_project()
 st.title(tr("reports.words_title"))
@@ -22,12 +21,8 @@ show_flash()
 
 
 def read(function, *args, **kwargs):
-    try:
-        with reading() as session:
-            return function(session, project_id, *args, **kwargs)
-    except BianmaError as error:
-        st.error(error.message(lang()), icon=":material/error:")
-        return None
+    """One report over the current project."""
+    return query(function, project_id, *args, **kwargs)
 
 
 def downloads(headers, rows, name: str, key: str) -> None:
