@@ -202,18 +202,18 @@ def build_parser() -> argparse.ArgumentParser:
     codings.set_defaults(func=cmd_codings)
 
     commands.add_parser("demo", parents=[common], help="create the demo project").set_defaults(func=cmd_demo)
-    _register_packages(commands)
+    _register_packages(commands, common)
     return parser
 
 
-def _register_packages(commands: argparse._SubParsersAction) -> None:
+def _register_packages(commands: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
     """Commands that live with their own package, each adding its subcommands."""
     from codebook.commands import register as codebook_commands
     from coding.exports_cli import register as exchange_commands
     from coding.reports_cli import register as report_commands
 
     for register in (codebook_commands, exchange_commands, report_commands):
-        register(commands)
+        register(commands, common)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -12,19 +12,7 @@ from dataclasses import asdict
 from pathlib import Path
 
 
-def _common() -> argparse.ArgumentParser:
-    # The same shared options as cli.py's parsers (SUPPRESS: cli.main fills the defaults).
-    common = argparse.ArgumentParser(add_help=False)
-    common.add_argument("--db", metavar="URL", default=argparse.SUPPRESS,
-                        help="database URL (default: BIANMA_DATABASE_URL or the app's SQLite file)")
-    common.add_argument("--json", action="store_true", default=argparse.SUPPRESS,
-                        help="machine-readable output")
-    common.add_argument("--coder", default=argparse.SUPPRESS, help="who is acting (default 研究者)")
-    return common
-
-
-def register(commands: argparse._SubParsersAction) -> None:
-    common = _common()
+def register(commands: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
     codebook = commands.add_parser("codebook", parents=[common], help="codebook operations")
     sub = codebook.add_subparsers(dest="codebook_command", required=True)
 

@@ -15,17 +15,6 @@ CODINGS_FORMATS = (".csv", ".xlsx")
 SEGMENT_FORMATS = (".docx", ".xlsx", ".csv")
 
 
-def _common() -> argparse.ArgumentParser:
-    """The options every ``bianma`` command takes (as in cli.build_parser)."""
-    common = argparse.ArgumentParser(add_help=False)
-    common.add_argument("--db", metavar="URL", default=argparse.SUPPRESS,
-                        help="database URL (default: BIANMA_DATABASE_URL or the app's SQLite file)")
-    common.add_argument("--json", action="store_true", default=argparse.SUPPRESS,
-                        help="machine-readable output")
-    common.add_argument("--coder", default=argparse.SUPPRESS, help="who is acting (default 研究者)")
-    return common
-
-
 def _format(out: Path, allowed: tuple[str, ...]) -> str:
     suffix = out.suffix.lower()
     if suffix not in allowed:
@@ -106,8 +95,7 @@ def cmd_import_qdpx(args: argparse.Namespace) -> int:
     return 0
 
 
-def register(commands: argparse._SubParsersAction) -> None:
-    common = _common()
+def register(commands: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
     export = commands.add_parser("export", parents=[common],
                                  help="export a project (.qdpx), its codings or a code's segments")
     exports = export.add_subparsers(dest="export_command", required=True)

@@ -15,17 +15,6 @@ from pathlib import Path
 from i18n import BianmaError
 
 
-def _common() -> argparse.ArgumentParser:
-    # The same options every ``bianma`` command takes (see cli.build_parser).
-    common = argparse.ArgumentParser(add_help=False)
-    common.add_argument("--db", metavar="URL", default=argparse.SUPPRESS,
-                        help="database URL (default: BIANMA_DATABASE_URL or the app's SQLite file)")
-    common.add_argument("--json", action="store_true", default=argparse.SUPPRESS,
-                        help="machine-readable output")
-    common.add_argument("--coder", default=argparse.SUPPRESS, help="who is acting (default 研究者)")
-    return common
-
-
 def _filters() -> argparse.ArgumentParser:
     options = argparse.ArgumentParser(add_help=False)
     options.add_argument("--doc", type=int, action="append", metavar="ID",
@@ -202,13 +191,13 @@ def cmd_agreement(args: argparse.Namespace) -> int:
     return 0
 
 
-def register(commands: argparse._SubParsersAction) -> None:
+def register(commands: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
     """Add ``report`` (frequencies, matrix, cooccurrence, words) and ``agreement``."""
     from coding.agreement import UNITS as AGREEMENT_UNITS
     from coding.cooccurrence import UNITS as COOCCURRENCE_UNITS
     from coding.matrices import MEASURES
 
-    common, filters, output = _common(), _filters(), _output()
+    filters, output = _filters(), _output()
     report = commands.add_parser("report", parents=[common], help="analysis reports (CSV or JSON)")
     reports = report.add_subparsers(dest="report_command", required=True)
 

@@ -2,29 +2,12 @@
 
 from __future__ import annotations
 
-import argparse
 import json
 
 import pytest
 
 import cli
-from codebook.commands import register
 from codebook.templates import load_template
-
-
-@pytest.fixture(autouse=True)
-def codebook_command(monkeypatch):
-    """cli.py with the codebook command, whether or not cli.py registers it already."""
-    build = cli.build_parser
-
-    def build_with_codebook() -> argparse.ArgumentParser:
-        parser = build()
-        commands = next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction))
-        if "codebook" not in commands.choices:
-            register(commands)
-        return parser
-
-    monkeypatch.setattr(cli, "build_parser", build_with_codebook)
 
 
 def run(capsys, database_url, *argv: str):

@@ -294,22 +294,8 @@ def test_blind_coding_setting_and_visible_segments(Session, project):
         assert s.query(Event).filter_by(action="blind").count() == 2
 
 
-def test_cli_agreement(Session, project, database_url, capsys, monkeypatch):
-    import argparse
-
+def test_cli_agreement(Session, project, database_url, capsys):
     import cli
-    from coding.reports_cli import register
-
-    build = cli.build_parser
-
-    def with_reports():
-        parser = build()
-        commands = next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction))
-        if "agreement" not in commands.choices:
-            register(commands)
-        return parser
-
-    monkeypatch.setattr(cli, "build_parser", with_reports)
     argv = ["agreement", "一致性测试", "--coders", "甲,乙", "--unit", "sentence", "--doc",
             str(project["first"]), "--db", database_url]
     assert cli.main(argv + ["--json", "--bootstrap", "200"]) == 0

@@ -163,23 +163,10 @@ def test_counts_agree_with_a_plain_count_on_random_codings(Session, unit):
     assert matrix.counts == [[expected[a, b] for b in codes] for a in codes]
 
 
-def test_cli_report_cooccurrence(Session, project, database_url, capsysbinary, monkeypatch):
-    import argparse
+def test_cli_report_cooccurrence(Session, project, database_url, capsysbinary):
     import json
 
     import cli
-    from coding.reports_cli import register
-
-    build = cli.build_parser
-
-    def with_reports():
-        parser = build()
-        commands = next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction))
-        if "report" not in commands.choices:
-            register(commands)
-        return parser
-
-    monkeypatch.setattr(cli, "build_parser", with_reports)
     assert cli.main(["report", "cooccurrence", "共现测试", "--unit", "sentence", "--format", "json",
                      "--db", database_url]) == 0
     data = json.loads(capsysbinary.readouterr().out)

@@ -129,23 +129,8 @@ def test_xlsx_round_trip_keeps_text_as_text(Session, project):
     assert sheet.cell(row=len(values), column=1).data_type == "s"
 
 
-def test_cli_report_frequencies_csv_json_and_by_attribute(Session, project, database_url, capsysbinary,
-                                                          monkeypatch):
-    import argparse
-
+def test_cli_report_frequencies_csv_json_and_by_attribute(Session, project, database_url, capsysbinary):
     import cli
-    from coding.reports_cli import register
-
-    build = cli.build_parser
-
-    def with_reports():
-        parser = build()
-        commands = next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction))
-        if "report" not in commands.choices:
-            register(commands)
-        return parser
-
-    monkeypatch.setattr(cli, "build_parser", with_reports)
 
     def run(*argv):
         code = cli.main(list(argv) + ["--db", database_url])

@@ -97,23 +97,10 @@ def test_unknown_attribute_or_measure_refused(Session, project, call, code):
     assert error.value.code == code
 
 
-def test_cli_report_matrix_by_document(Session, project, database_url, capsysbinary, monkeypatch):
-    import argparse
+def test_cli_report_matrix_by_document(Session, project, database_url, capsysbinary):
     import json
 
     import cli
-    from coding.reports_cli import register
-
-    build = cli.build_parser
-
-    def with_reports():
-        parser = build()
-        commands = next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction))
-        if "report" not in commands.choices:
-            register(commands)
-        return parser
-
-    monkeypatch.setattr(cli, "build_parser", with_reports)
     argv = ["report", "matrix", "频次测试", "--measure", "cases", "--rollup", "--db", database_url]
     assert cli.main(argv) == 0
     lines = capsysbinary.readouterr().out.decode("utf-8-sig").splitlines()

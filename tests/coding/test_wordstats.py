@@ -164,23 +164,10 @@ def test_words_have_a_letter_or_digit(token, expected):
     assert is_word(token) is expected
 
 
-def test_cli_report_words(Session, project, database_url, capsysbinary, monkeypatch, tmp_path):
-    import argparse
+def test_cli_report_words(Session, project, database_url, capsysbinary, tmp_path):
     import json
 
     import cli
-    from coding.reports_cli import register
-
-    build = cli.build_parser
-
-    def with_reports():
-        parser = build()
-        commands = next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction))
-        if "report" not in commands.choices:
-            register(commands)
-        return parser
-
-    monkeypatch.setattr(cli, "build_parser", with_reports)
     extra = tmp_path / "停用词.txt"
     extra.write_text("搬来\n", encoding="utf-8")
     assert cli.main(["report", "words", "词频测试", "--code", "网络", "--stop-words", str(extra),
