@@ -8,11 +8,20 @@ All offsets are code-point indices into ``ParsedDocument.text``.
 from __future__ import annotations
 
 import datetime as dt
+import gc
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
+from itertools import chain, count
 from typing import TYPE_CHECKING
 
-from corpus.normalize import normalize_newlines, normalize_text
+from corpus.normalize import (
+    format_seconds,
+    normalize_newlines,
+    normalize_text,
+    normalize_timestamp,
+)
 from corpus.notes import paragraph_spans
 from corpus.reading import (
     ImportLimits,
@@ -24,8 +33,8 @@ from corpus.reading import (
     read_docx_text,
     read_xlsx_rows,
 )
-from corpus.sentences import sentence_spans
-from corpus.transcript import Turn, format_seconds, normalize_timestamp, parse_transcript
+from corpus.sentences import passage_sentences
+from corpus.transcript import TurnSpan, turn_spans
 from i18n import BianmaError
 
 if TYPE_CHECKING:
@@ -49,7 +58,10 @@ _HEADER_NOISE = re.compile(r"[（(][^）)]*[）)]|[\s_\-]")
 _SECONDS = re.compile(r"\d+(?:\.\d+)?")
 
 
-@dataclass(frozen=True, slots=True)
+# Not frozen: a frozen dataclass sets each field through object.__setattr__, five times slower
+# than a plain one, which made parsing a long transcript (tens of thousands of passages) a
+# third slower.
+@dataclass(slots=True)
 class ParsedPassage:
     index: int
     start: int
@@ -87,20 +99,17 @@ def parse_document(
         else:
             rows, encoding = read_xlsx_rows(filename, data, limits), "xlsx"
         text, turns = _table_transcript(filename, rows)
+        with _collection_paused():
+            return _document(filename, text, encoding, kind, turns)
+    if source_format == "docx":
+        raw, encoding = read_docx_text(filename, data, limits), "docx"
     else:
-        if source_format == "docx":
-            raw, encoding = read_docx_text(filename, data, limits), "docx"
-        else:
-            decoded = decode_text(filename, data)
-            raw, encoding = decoded.text, decoded.encoding
-        text = normalize_text(raw)
-        if kind == "notes":
-            turns = [Turn(start, end, None, None) for start, end in paragraph_spans(text)]
-        else:
-            turns = parse_transcript(text)
-    if not turns:
-        raise BianmaError("E114", filename=filename)
-    return _document(text, encoding, kind, turns)
+        decoded = decode_text(filename, data)
+        raw, encoding = decoded.text, decoded.encoding
+    text = normalize_text(raw)
+    with _collection_paused():
+        turns = turn_spans(text) if kind == "interview" else _paragraph_turns(text)
+        return _document(filename, text, encoding, kind, turns)
 
 
 def tokenize_passages(doc: ParsedDocument, tokenizer: Tokenizer) -> list[list[Token]]:
@@ -108,19 +117,39 @@ def tokenize_passages(doc: ParsedDocument, tokenizer: Tokenizer) -> list[list[To
     return [tokenizer.tokens(doc.text[p.start : p.end], p.start) for p in doc.passages]
 
 
-def _document(text: str, encoding: str, kind: str, turns: list[Turn]) -> ParsedDocument:
-    passages = [
-        ParsedPassage(
-            index, turn.start, turn.end, turn.speaker, turn.timestamp,
-            sentence_spans(text, turn.start, turn.end),
-        )
-        for index, turn in enumerate(turns)
-    ]
-    sentences = [span for passage in passages for span in passage.sentences]
-    return ParsedDocument(text, encoding, kind, passages, sentences)
+@contextmanager
+def _collection_paused() -> Iterator[None]:
+    """Pause the cyclic garbage collector while a text is cut into passages and sentences.
+
+    A long transcript yields a few hundred thousand small objects (matches, spans, passages)
+    that stay alive while it is cut, which sets off collection after collection; they find
+    nothing, since cutting makes no reference cycles, yet made it half as slow again.
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
 
 
-def _table_transcript(filename: str, rows: list[TableRow]) -> tuple[str, list[Turn]]:
+def _paragraph_turns(text: str) -> list[TurnSpan]:
+    return [(start, end, None, None) for start, end in paragraph_spans(text)]
+
+
+def _document(
+    filename: str, text: str, encoding: str, kind: str, turns: list[TurnSpan]
+) -> ParsedDocument:
+    if not turns:
+        raise BianmaError("E114", filename=filename)
+    starts, ends, speakers, timestamps = zip(*turns)
+    sentences = passage_sentences(text, zip(starts, ends))
+    passages = list(map(ParsedPassage, count(), starts, ends, speakers, timestamps, sentences))
+    return ParsedDocument(text, encoding, kind, passages, list(chain.from_iterable(sentences)))
+
+
+def _table_transcript(filename: str, rows: list[TableRow]) -> tuple[str, list[TurnSpan]]:
     """One line per row, ``说话人 [00:01:02]：文本``; each turn's span is the text part."""
     filled = [(number, cells) for number, cells in rows if any(_cell_text(c) for c in cells)]
     if not filled:
@@ -133,7 +162,7 @@ def _table_transcript(filename: str, rows: list[TableRow]) -> tuple[str, list[Tu
     speaker_column = _find_column(header, _SPEAKER_HEADERS)
     time_column = _find_column(header, _TIME_HEADERS)
     lines: list[str] = []
-    turns: list[Turn] = []
+    turns: list[TurnSpan] = []
     position = 0
     for number, cells in filled[1:]:
         words = normalize_newlines(_cell_text(_cell(cells, text_column))).strip()
@@ -143,7 +172,7 @@ def _table_transcript(filename: str, rows: list[TableRow]) -> tuple[str, list[Tu
         timestamp = _row_timestamp(filename, number, _cell(cells, time_column))
         prefix = _line_prefix(speaker, timestamp)
         start = position + len(prefix)
-        turns.append(Turn(start, start + len(words), speaker, timestamp))
+        turns.append((start, start + len(words), speaker, timestamp))
         lines.append(prefix + words)
         position += len(prefix) + len(words) + 1  # the "\n" that joins the lines
     return "\n".join(lines), turns

