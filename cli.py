@@ -212,8 +212,11 @@ def _register_packages(commands: argparse._SubParsersAction, common: argparse.Ar
     from coding.exports_cli import register as exchange_commands
     from coding.reports_cli import register as report_commands
 
+    from models.evaluate_cli import register as evaluate_command
+
     for register in (codebook_commands, exchange_commands, report_commands):
         register(commands, common)
+    evaluate_command(commands)  # reads files, not the store: none of the shared options
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -85,3 +85,19 @@ def test_demo_command_is_idempotent(sqlite_url, capsys):
     _, out, _ = run(capsys, "project", "list", "--db", sqlite_url, "--json")
     [demo] = json.loads(out)
     assert demo["documents"] == 4 and demo["codings"] >= 10
+
+
+def test_evaluate_contract_through_the_bianma_command(capsys, tmp_path):
+    topics = {"搬迁": ["搬迁以后邻居都散了", "搬到新小区不认识人", "搬家以后很少来往"],
+              "收入": ["地没了收入少了", "打零工一个月两千块", "买菜要钱收入不够"]}
+    lines = [json.dumps({"id": f"{code}{i}", "text": text, "codes": [f"困境/{code}"]}, ensure_ascii=False)
+             for code, texts in topics.items() for i, text in enumerate(texts * 4)]
+    train, test = tmp_path / "train.jsonl", tmp_path / "test.jsonl"
+    train.write_text("\n".join(lines[::2]), encoding="utf-8")
+    test.write_text("\n".join(lines[1::2]), encoding="utf-8")
+    code, out, err = run(capsys, "evaluate", "--train", str(train), "--test", str(test), "--json")
+    assert code == 0, err
+    result = json.loads(out)
+    assert {"example_f1", "micro_f1", "macro_f1", "p_at_1", "r_at_3", "fit_seconds",
+            "suggest_ms_per_1000", "n_train", "n_test"} <= result.keys()
+    assert (result["n_train"], result["n_test"]) == (12, 12)
