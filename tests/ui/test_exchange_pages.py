@@ -13,7 +13,6 @@ from codebook.codes import find_code_by_path
 from coding.codings import apply_codes
 from coding.qdpx_export import export_qdpx
 from corpus.documents import import_document
-from storage.engine import make_engine, make_sessionmaker
 from storage.tables import Code, Coding, Document, Project
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -38,13 +37,6 @@ def home(tmp_path, monkeypatch) -> Path:
     monkeypatch.delenv("BIANMA_DATABASE_URL", raising=False)
     (tmp_path / "router.py").write_text(ROUTER, encoding="utf-8")
     return tmp_path
-
-
-@pytest.fixture
-def store(home):
-    engine = make_engine(f"sqlite:///{home / 'bianma.sqlite3'}")
-    yield make_sessionmaker(engine)
-    engine.dispose()
 
 
 def open_page(home: Path, page: str) -> AppTest:

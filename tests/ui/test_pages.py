@@ -4,31 +4,15 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import pytest
 from sqlalchemy import func, select
 from streamlit.testing.v1 import AppTest
 
-from storage.engine import make_engine, make_sessionmaker
 from storage.tables import (
     AttributeDefinition, AttributeValue, Case, Code, Coding, Document, Memo, Passage, Project,
 )
 
 APP = str(Path(__file__).resolve().parents[2] / "app.py")
 TIMEOUT = 60
-
-
-@pytest.fixture
-def home(tmp_path, monkeypatch) -> Path:
-    monkeypatch.setenv("BIANMA_HOME", str(tmp_path))
-    monkeypatch.delenv("BIANMA_DATABASE_URL", raising=False)
-    return tmp_path
-
-
-@pytest.fixture
-def store(home):
-    engine = make_engine(f"sqlite:///{home / 'bianma.sqlite3'}")
-    yield make_sessionmaker(engine)
-    engine.dispose()
 
 
 def open_page(page: str | None = None) -> AppTest:

@@ -8,14 +8,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import pytest
 from sqlalchemy import select
 from streamlit.testing.v1 import AppTest
 
 from codebook.codes import find_code_by_path
 from coding.codings import apply_codes
 from demo.seed import CODINGS, DEMO_NAME
-from storage.engine import make_engine, make_sessionmaker
 from storage.tables import Event, Project
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -28,20 +26,6 @@ st.set_page_config(page_title="编码 Bianma", layout="wide")
 sidebar()
 st.navigation([st.Page({page!r}, default=True)]).run()
 """
-
-
-@pytest.fixture
-def home(tmp_path, monkeypatch) -> Path:
-    monkeypatch.setenv("BIANMA_HOME", str(tmp_path))
-    monkeypatch.delenv("BIANMA_DATABASE_URL", raising=False)
-    return tmp_path
-
-
-@pytest.fixture
-def store(home):
-    engine = make_engine(f"sqlite:///{home / 'bianma.sqlite3'}")
-    yield make_sessionmaker(engine)
-    engine.dispose()
 
 
 def open_page(home: Path, page: str) -> AppTest:
