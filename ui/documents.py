@@ -18,6 +18,8 @@ with st.form("documents_upload", clear_on_submit=True):
                     format_func=lambda k: tr(f"documents.kind_{k}"))
     submitted = st.form_submit_button(tr("documents.import"), type="primary")
 
+if submitted and not files:
+    st.info(tr("documents.no_files"))
 if submitted and files:
     progress = st.progress(0.0)
     messages = []

@@ -42,6 +42,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "documents.kind_interview": ("访谈转录稿（按话轮切分）", "Interview transcript (split into turns)"),
     "documents.kind_notes": ("观察笔记（按段落切分）", "Field/observation notes (split into paragraphs)"),
     "documents.import": ("导入", "Import"),
+    "documents.no_files": ("请先选择要导入的文件（等待上传完成后再点击“导入”）。",
+                           "Choose the files to import first (and wait for the upload to finish)."),
     "documents.importing": ("正在导入 {name}（{done}/{total}）…", "Importing {name} ({done}/{total})…"),
     "documents.imported": ("已导入“{name}”：编码 {encoding}，{passages} 个段落，说话人：{speakers}。",
                            "Imported “{name}”: encoding {encoding}, {passages} passages, speakers: {speakers}."),

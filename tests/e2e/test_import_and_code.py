@@ -37,7 +37,10 @@ def test_import_select_with_the_mouse_and_code(tmp_path: Path):
 
         page.get_by_role("link", name="文档", exact=True).click()
         page.locator('input[type="file"]').set_input_files(str(upload))
-        page.get_by_role("button", name="导入").click()
+        # The upload finishes in the background; the form only sees the file after that.
+        expect(page.get_by_role("button", name=f"Remove {upload.name}")).to_be_visible(timeout=30_000)
+        wait_idle(page)
+        page.get_by_role("button", name="导入", exact=True).click()
         expect(page.get_by_text("已导入“访谈_受访者A1”：编码 gb18030")).to_be_visible(timeout=30_000)
 
         page.get_by_role("link", name="编码", exact=True).click()
