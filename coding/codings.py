@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 
 from codebook import changes
 from codebook.codes import code_tree, get_code
+from corpus.documents import get_document
 from i18n import BianmaError
 from storage import audit
 from storage.tables import Code, Coder, Coding, Document, Memo, Passage, utcnow
@@ -42,13 +43,6 @@ class CodedSegment:
     memo: str
 
 
-def _document(session: Session, document_id: int) -> Document:
-    document = session.get(Document, document_id)
-    if document is None:
-        raise BianmaError("E004", doc=document_id)
-    return document
-
-
 def check_span(document: Document, start: int, end: int) -> None:
     if not (0 <= start < end <= len(document.text)):
         raise BianmaError("E301", start=start, end=end, length=len(document.text))
@@ -67,7 +61,7 @@ def apply_codes(
     provenance: str = "manual",
 ) -> list[Coding]:
     """Code one span with one or several codes; returns the codings (new or already there)."""
-    document = _document(session, document_id)
+    document = get_document(session, document_id)
     check_span(document, start, end)
     if not code_ids:
         raise BianmaError("E303")
@@ -109,7 +103,7 @@ def remove_coding(session: Session, coding_id: int, *, coder: str | None = None)
     coding = session.get(Coding, coding_id)
     if coding is None:
         raise BianmaError("E304", coding=coding_id)
-    document = _document(session, coding.document_id)
+    document = get_document(session, coding.document_id)
     changes.name_step(session, "history.remove_coding",
                       text=_excerpt(document.text[coding.start:coding.end]))
     memo = session.scalar(select(Memo).where(Memo.coding_id == coding_id))
@@ -133,7 +127,7 @@ def write_coding_memo(session: Session, coding_id: int, text: str, *, coder: str
     coding = session.get(Coding, coding_id)
     if coding is None:
         raise BianmaError("E304", coding=coding_id)
-    document = _document(session, coding.document_id)
+    document = get_document(session, coding.document_id)
     who = audit.coder_id(session, coder)
     memo = session.scalar(select(Memo).where(Memo.coding_id == coding_id))
     text = text.strip()
@@ -223,7 +217,7 @@ def _base_query():
 
 def document_codings(session: Session, document_id: int) -> list[CodedSegment]:
     """The codings of one document in reading order."""
-    _document(session, document_id)
+    get_document(session, document_id)
     query = _base_query().where(Coding.document_id == document_id).order_by(
         Coding.start, Coding.end, Coding.id)
     return _segments(session, query)

@@ -16,9 +16,10 @@ from sqlalchemy.orm import Session
 from codebook import changes
 from codebook.codes import code_tree, get_code
 from coding.codings import write_coding_memo
+from corpus.projects import find_project
 from i18n import BianmaError
 from storage import audit
-from storage.tables import Coder, Coding, Document, Memo, Project, utcnow
+from storage.tables import Coder, Coding, Document, Memo, utcnow
 
 KINDS = ("project", "document", "code", "coding")
 EXCERPT = 30
@@ -36,13 +37,6 @@ class MemoView:
     author: str
     created_at: datetime
     updated_at: datetime
-
-
-def _project(session: Session, project_id: int) -> Project:
-    project = session.get(Project, project_id)
-    if project is None:
-        raise BianmaError("E001", name=project_id)
-    return project
 
 
 def _coding_in_project(session: Session, project_id: int, coding_id: int) -> Coding:
@@ -65,7 +59,7 @@ def add_memo(session: Session, project_id: int, text: str, *, document_id: int |
     text = text.strip()
     if not text:
         raise BianmaError("E331")
-    _project(session, project_id)
+    find_project(session, project_id)
     if coding_id is not None:
         _coding_in_project(session, project_id, coding_id)
         write_coding_memo(session, coding_id, text, coder=coder)
@@ -125,7 +119,7 @@ def list_memos(session: Session, project_id: int, *, kind: str | None = None,
                target_id: int | None = None, query: str = "") -> list[MemoView]:
     """Memos of the project, newest first; optionally of one kind, one target, or matching
     ``query`` (case-insensitive, in the text or in what the memo is about)."""
-    project = _project(session, project_id)
+    project = find_project(session, project_id)
     paths = {node.id: node.path for node in code_tree(session, project_id)}
     documents = dict(session.execute(
         select(Document.id, Document.name).where(Document.project_id == project_id)).all())

@@ -12,10 +12,11 @@ from coding.cooccurrence import (
     UNITS, code_cooccurrence, cooccurrence_excerpts, cooccurrence_table,
 )
 from coding.filters import NO_VALUE, CodingFilter, attribute_choices, project_coders
-from coding.frequencies import code_frequencies, frequency_table, table_csv, table_xlsx
+from coding.frequencies import code_frequencies, frequency_table
 from coding.matrices import MEASURES, code_attribute_matrix, code_document_matrix, matrix_table
 from corpus.documents import list_documents
 from ui.common import lang, query, reading, require_project, tr
+from ui.downloads import table_downloads
 
 project_id = require_project()
 st.title(tr("reports.analysis_title"))
@@ -25,15 +26,6 @@ st.caption(tr("reports.analysis_help"))
 def read(function, *args, **kwargs):
     """One report over the current project."""
     return query(function, project_id, *args, **kwargs)
-
-
-def downloads(headers, rows, name: str, key: str) -> None:
-    csv_column, xlsx_column = st.columns(2)
-    csv_column.download_button(tr("reports.download_csv"), table_csv(headers, rows),
-                               file_name=f"{name}.csv", mime="text/csv", key=f"{key}_csv")
-    xlsx_column.download_button(
-        tr("reports.download_xlsx"), table_xlsx(headers, rows, sheet=name), file_name=f"{name}.xlsx",
-        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", key=f"{key}_xlsx")
 
 
 def heat_map(frame: pd.DataFrame, rows: list[str], columns: list[str], title: str, name: str | None = None):
@@ -126,7 +118,7 @@ if frequencies_tab.open:
                   tr("reports.col_cases_total"): r.cases_total} for r in rows],
                 hide_index=True, width="stretch", key="freq_table")
             headers, table_rows = frequency_table(report, lang())
-            downloads(headers, table_rows, tr("reports.file_frequencies"), "freq_download")
+            table_downloads(headers, table_rows, tr("reports.file_frequencies"), "freq_download")
 
 if matrix_tab.open:
     with matrix_tab:
@@ -162,7 +154,7 @@ if matrix_tab.open:
             headers, table_rows = matrix_table(matrix, lang())
             st.dataframe(pd.DataFrame([table_rows[i] for i in kept], columns=headers),
                          hide_index=True, width="stretch", key="freq_matrix_table")
-            downloads(headers, table_rows, tr("reports.file_matrix"), "freq_matrix_download")
+            table_downloads(headers, table_rows, tr("reports.file_matrix"), "freq_matrix_download")
 
 if cooccurrence_tab.open:
     with cooccurrence_tab:
@@ -216,4 +208,4 @@ if cooccurrence_tab.open:
                   tr("reports.col_meeting"): x.text[x.overlap_start - x.start:x.overlap_end - x.start]}
                  for x in excerpts],
                 hide_index=True, width="stretch", key="freq_cooc_excerpts")
-            downloads(headers, table_rows, tr("reports.file_cooccurrence"), "freq_cooc_download")
+            table_downloads(headers, table_rows, tr("reports.file_cooccurrence"), "freq_cooc_download")

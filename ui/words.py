@@ -6,13 +6,13 @@ import streamlit as st
 
 from codebook.codes import code_tree
 from coding.filters import project_coders
-from coding.frequencies import table_csv, table_xlsx
 from coding.wordstats import (
     concordance_table, default_stop_words, keyword_in_context, parse_stop_words, project_stop_words,
     save_stop_words, word_frequencies, word_table,
 )
 from corpus.documents import list_documents
 from ui.common import act, coder, flash, lang, query, reading, require_project, show_flash, tr
+from ui.downloads import table_downloads
 
 project_id = require_project()
 st.title(tr("reports.words_title"))
@@ -23,15 +23,6 @@ show_flash()
 def read(function, *args, **kwargs):
     """One report over the current project."""
     return query(function, project_id, *args, **kwargs)
-
-
-def downloads(headers, rows, name: str, key: str) -> None:
-    csv_column, xlsx_column = st.columns(2)
-    csv_column.download_button(tr("reports.download_csv"), table_csv(headers, rows),
-                               file_name=f"{name}.csv", mime="text/csv", key=f"{key}_csv")
-    xlsx_column.download_button(
-        tr("reports.download_xlsx"), table_xlsx(headers, rows, sheet=name), file_name=f"{name}.xlsx",
-        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", key=f"{key}_xlsx")
 
 
 with reading() as session:
@@ -98,7 +89,7 @@ st.altair_chart(
     key="words_chart")
 headers, rows = word_table(report, lang())
 st.dataframe(pd.DataFrame(rows, columns=headers), hide_index=True, width="stretch", key="words_table")
-downloads(headers, rows, tr("reports.file_words"), "words_download")
+table_downloads(headers, rows, tr("reports.file_words"), "words_download")
 
 st.subheader(tr("reports.kwic"))
 st.caption(tr("reports.kwic_help"))
@@ -116,4 +107,4 @@ st.dataframe(
     pd.DataFrame(rows, columns=headers), hide_index=True, width="stretch", key="words_kwic_table",
     column_config={headers[1]: st.column_config.TextColumn(alignment="right"),
                    headers[2]: st.column_config.TextColumn(alignment="center")})
-downloads(headers, rows, tr("reports.file_kwic"), "words_kwic_download")
+table_downloads(headers, rows, tr("reports.file_kwic"), "words_kwic_download")
