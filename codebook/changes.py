@@ -22,13 +22,15 @@ from storage.tables import Code, Coding, Memo
 _STEP_KEY = "bianma.history_step"
 
 CODE_FIELDS = ("id", "project_id", "parent_id", "name", "color", "definition", "inclusion",
-               "exclusion", "example", "is_codable", "position", "guid", "created_at")
+               "exclusion", "example", "is_codable", "position", "guid", "created_at", "gt_level",
+               "relation_type", "relation_meaning", "paradigm_role")
 CODING_FIELDS = ("id", "document_id", "code_id", "coder_id", "start", "end", "provenance",
-                 "created_at")
+                 "model_id", "created_at")
 MEMO_FIELDS = ("id", "project_id", "document_id", "code_id", "coding_id", "author_id", "text",
                "created_at", "updated_at")
 # Fields a code edit may change (the rest are identity, place in the tree, or timestamps).
-CODE_EDITABLE = ("name", "color", "definition", "inclusion", "exclusion", "example", "is_codable")
+CODE_EDITABLE = ("name", "color", "definition", "inclusion", "exclusion", "example", "is_codable",
+                 "gt_level", "relation_type", "relation_meaning", "paradigm_role")
 TABLES = {"code": (Code, CODE_FIELDS), "coding": (Coding, CODING_FIELDS), "memo": (Memo, MEMO_FIELDS)}
 
 

@@ -12,6 +12,8 @@ from typing import Any, Optional
 from sqlalchemy import (
     JSON,
     Boolean,
+    Float,
+    LargeBinary,
     CheckConstraint,
     DateTime,
     ForeignKey,
@@ -21,6 +23,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    false,
     true,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
@@ -45,12 +48,30 @@ class Base(DeclarativeBase):
 
 
 class Coder(Base):
-    """A person (or the suggester) who codes; team accounts build on this later."""
+    """A person (or the suggester) who codes; with ``BIANMA_AUTH=on`` also an account."""
 
     __tablename__ = "coders"
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(100), unique=True)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    # Accounts (team mode): a memory-hard KDF hash; None for coders who never sign in.
+    password_hash: Mapped[Optional[str]] = mapped_column(String(300))
+    is_admin: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    disabled: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+
+
+class Membership(Base):
+    """A coder's role in one project (team mode): owner, coder or viewer."""
+
+    __tablename__ = "memberships"
+    __table_args__ = (CheckConstraint("role IN ('owner', 'coder', 'viewer')", name="role"),)
+    project_id: Mapped[int] = mapped_column(
+        ForeignKey("projects.id", ondelete="CASCADE"), primary_key=True
+    )
+    coder_id: Mapped[int] = mapped_column(
+        ForeignKey("coders.id", ondelete="CASCADE"), primary_key=True, index=True
+    )
+    role: Mapped[str] = mapped_column(String(10))
 
 
 class Project(Base):
@@ -169,6 +190,15 @@ class Code(Base):
     position: Mapped[int] = mapped_column(Integer, default=0)
     guid: Mapped[str] = mapped_column(String(36), unique=True)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    # Grounded theory: the code's level (concept, category, main_category, core_category;
+    # None = read it from the tree depth), and for a main category its relation to the
+    # categories under it (因果, 情境, 中介, 时序 …), what that relation means, and its place
+    # in the paradigm model (causal_condition, phenomenon, context, intervening_condition,
+    # action_strategy, consequence).
+    gt_level: Mapped[Optional[str]] = mapped_column(String(20))
+    relation_type: Mapped[str] = mapped_column(String(40), default="", server_default="")
+    relation_meaning: Mapped[str] = mapped_column(Text, default="", server_default="")
+    paradigm_role: Mapped[Optional[str]] = mapped_column(String(30))
 
 
 class Coding(Base):
@@ -188,8 +218,71 @@ class Coding(Base):
     coder_id: Mapped[int] = mapped_column(ForeignKey("coders.id"))
     start: Mapped[int] = mapped_column(Integer)
     end: Mapped[int] = mapped_column(Integer)
-    # "manual", or "suggested" when a coder accepted a suggestion.
+    # "manual", "suggested" when a coder accepted a suggestion, "machine" when the
+    # suggester itself codes (as a coder of its own, for agreement).
     provenance: Mapped[str] = mapped_column(String(20), default="manual")
+    # The suggester model version a suggested or machine coding came from.
+    model_id: Mapped[Optional[int]] = mapped_column(
+        ForeignKey("suggester_models.id", ondelete="SET NULL")
+    )
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class SuggesterModel(Base):
+    """One trained version of a project's suggester: the skops file and what made it."""
+
+    __tablename__ = "suggester_models"
+    __table_args__ = (UniqueConstraint("project_id", "version"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    project_id: Mapped[int] = mapped_column(ForeignKey("projects.id", ondelete="CASCADE"))
+    version: Mapped[int] = mapped_column(Integer)
+    kind: Mapped[str] = mapped_column(String(30))
+    # The model file (models.persistence format: skops + metadata, checked on load).
+    blob: Mapped[bytes] = mapped_column(LargeBinary)
+    # Training data summary, held-out metrics, scikit-learn version, codebook hash,
+    # dictionary version, source projects and the code mapping used.
+    meta: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    coder_id: Mapped[Optional[int]] = mapped_column(ForeignKey("coders.id"))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class SuggestionDecision(Base):
+    """A coder accepted or rejected a suggested code for a passage: the next retrain learns it."""
+
+    __tablename__ = "suggestion_decisions"
+    __table_args__ = (
+        UniqueConstraint("passage_id", "code_id", "coder_id"),
+        CheckConstraint("decision IN ('accepted', 'rejected')", name="decision"),
+    )
+    id: Mapped[int] = mapped_column(primary_key=True)
+    project_id: Mapped[int] = mapped_column(ForeignKey("projects.id", ondelete="CASCADE"), index=True)
+    passage_id: Mapped[int] = mapped_column(ForeignKey("passages.id", ondelete="CASCADE"))
+    code_id: Mapped[int] = mapped_column(ForeignKey("codes.id", ondelete="CASCADE"))
+    coder_id: Mapped[int] = mapped_column(ForeignKey("coders.id"))
+    model_id: Mapped[Optional[int]] = mapped_column(
+        ForeignKey("suggester_models.id", ondelete="SET NULL")
+    )
+    decision: Mapped[str] = mapped_column(String(10))
+    confidence: Mapped[Optional[float]] = mapped_column(Float)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class PseudonymKey(Base):
+    """De-identification key: which original a pseudonym replaced. Kept apart from the text;
+    only a project owner may export it."""
+
+    __tablename__ = "pseudonym_keys"
+    __table_args__ = (
+        UniqueConstraint("project_id", "original"),
+        UniqueConstraint("project_id", "pseudonym", name="uq_pseudonym_keys_project_pseudonym"),
+    )
+    id: Mapped[int] = mapped_column(primary_key=True)
+    project_id: Mapped[int] = mapped_column(ForeignKey("projects.id", ondelete="CASCADE"))
+    # person, place, organisation, phone, id_number, other
+    kind: Mapped[str] = mapped_column(String(20))
+    original: Mapped[str] = mapped_column(String(200))
+    pseudonym: Mapped[str] = mapped_column(String(200))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
 
