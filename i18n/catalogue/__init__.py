@@ -2,7 +2,8 @@
 
 from importlib import import_module
 
-AREAS = ("common", "corpus", "codebook", "coding", "storage", "models", "ui", "reports", "exchange")
+AREAS = ("common", "corpus", "codebook", "coding", "storage", "models", "ui", "reports", "exchange",
+         "suggestions", "grounded", "team", "maintenance", "privacy", "guide")
 
 
 def _merge() -> dict[str, tuple[str, str]]:

@@ -1,0 +1,4 @@
+"""Messages of the user guide page."""
+
+MESSAGES: dict[str, tuple[str, str]] = {
+}

@@ -1,0 +1,4 @@
+"""Messages of de-identification (E500–E549)."""
+
+MESSAGES: dict[str, tuple[str, str]] = {
+}

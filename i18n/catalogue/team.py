@@ -1,0 +1,4 @@
+"""Messages of accounts, memberships and roles (E400–E449)."""
+
+MESSAGES: dict[str, tuple[str, str]] = {
+}
