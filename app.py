@@ -23,6 +23,8 @@ st.navigation({
         st.Page("ui/memos.py", title=tr("memos.nav"), icon=":material/sticky_note_2:", url_path="memos"),
     ],
     tr("nav.section_output"): [
+        st.Page("ui/grounded.py", title=tr("grounded.nav"), icon=":material/hub:",
+                url_path="grounded"),
         st.Page("ui/frequencies.py", title=tr("reports.nav_analysis"), icon=":material/bar_chart:",
                 url_path="analysis"),
         st.Page("ui/words.py", title=tr("reports.nav_words"), icon=":material/text_fields:",

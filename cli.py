@@ -210,11 +210,12 @@ def _register_packages(commands: argparse._SubParsersAction, common: argparse.Ar
     """Commands that live with their own package, each adding its subcommands."""
     from codebook.commands import register as codebook_commands
     from coding.exports_cli import register as exchange_commands
+    from coding.grounded_cli import register as grounded_commands
     from coding.reports_cli import register as report_commands
 
     from models.evaluate_cli import register as evaluate_command
 
-    for register in (codebook_commands, exchange_commands, report_commands):
+    for register in (codebook_commands, exchange_commands, report_commands, grounded_commands):
         register(commands, common)
     evaluate_command(commands)  # reads files, not the store: none of the shared options
 

@@ -276,12 +276,12 @@ def segments_docx(rows: list[SegmentRow], *, title: str, lang: str = "zh",
     section.orientation = WD_ORIENT.PORTRAIT
     section.page_width, section.page_height = Cm(21.0), Cm(29.7)  # A4, the paper used in China
     for style_name in ("Normal", "Title", "Heading 1", "Table Grid"):
-        _cjk_style(document.styles[style_name])
+        cjk_style(document.styles[style_name])
     document.styles["Normal"].font.size = Pt(10.5)  # 五号
     heading = document.add_heading(level=1)
-    _cjk_run(heading.add_run(xml_text(title)))
+    cjk_run(heading.add_run(xml_text(title)))
     documents = len({r.document for r in rows})
-    _cjk_run(document.add_paragraph().add_run(
+    cjk_run(document.add_paragraph().add_run(
         t("exchange.docx_summary", lang, count=len(rows), documents=documents)))
     table = document.add_table(rows=1, cols=3)
     table.style = document.styles["Table Grid"]
@@ -292,19 +292,19 @@ def segments_docx(rows: list[SegmentRow], *, title: str, lang: str = "zh",
     for cell, key, width in zip(table.rows[0].cells, ("exchange.col_code", "exchange.col_quote",
                                                       "exchange.col_source"), widths):
         cell.width = width
-        _cjk_run(cell.paragraphs[0].add_run(t(key, lang))).bold = True
+        cjk_run(cell.paragraphs[0].add_run(t(key, lang))).bold = True
     grey = RGBColor(0x76, 0x76, 0x76)
     for row in rows:
         # add_row gives each new cell the grid's width
         code_cell, quote_cell, source_cell = table.add_row().cells
-        _cjk_run(code_cell.paragraphs[0].add_run(xml_text(row.code_path)))
+        cjk_run(code_cell.paragraphs[0].add_run(xml_text(row.code_path)))
         paragraph = quote_cell.paragraphs[0]
         if show_context and row.before:
-            _cjk_run(paragraph.add_run(xml_text(row.before))).font.color.rgb = grey
-        _cjk_run(paragraph.add_run(xml_text(row.text))).bold = show_context
+            cjk_run(paragraph.add_run(xml_text(row.before))).font.color.rgb = grey
+        cjk_run(paragraph.add_run(xml_text(row.text))).bold = show_context
         if show_context and row.after:
-            _cjk_run(paragraph.add_run(xml_text(row.after))).font.color.rgb = grey
-        _cjk_run(source_cell.paragraphs[0].add_run(xml_text(t(
+            cjk_run(paragraph.add_run(xml_text(row.after))).font.color.rgb = grey
+        cjk_run(source_cell.paragraphs[0].add_run(xml_text(t(
             "exchange.source_line", lang, document=row.document, speaker=row.speaker or "—",
             case=row.case or "—", coder=row.coder, start=row.start, end=row.end))))
     out = io.BytesIO()
@@ -326,7 +326,8 @@ def _set_fonts(r_pr) -> None:
     fonts.set(qn("w:hint"), "eastAsia")
 
 
-def _cjk_style(style) -> None:
+def cjk_style(style) -> None:
+    """Name the CJK font on a Word style and mark its East Asian language as Chinese."""
     from docx.oxml import OxmlElement
     from docx.oxml.ns import qn
 
@@ -348,7 +349,7 @@ def _run_fonts():
                      f'w:eastAsia="{EAST_ASIAN_FONT}" w:hint="eastAsia"/></w:rPr>')
 
 
-def _cjk_run(run):
+def cjk_run(run):
     """The fonts named on each run as well; a copied element is much quicker to add than one
     built through python-docx, which matters for a table of thousands of quotes."""
     if run._r.rPr is None:
