@@ -103,6 +103,8 @@ def evaluate_once(
         "n_train": len(train),
         "n_test": len(test),
         "C": model.C_,
+        # 1 when cross-validation chose the NB-SVM first stage (a share, averaged over seeds)
+        "nb_svm": float(model.family_ == "nb-svm"),
         "ece": metrics.expected_calibration_error(gold[:, columns], probabilities),
     }
     accuracies = {}

@@ -14,7 +14,9 @@ from dataclasses import dataclass
 from typing import Any, Protocol
 
 import numpy as np
+from scipy import sparse
 from sklearn.feature_extraction.text import TfidfVectorizer
+from sklearn.preprocessing import normalize
 
 _WHITESPACE = re.compile(r"\s+")
 
@@ -124,6 +126,16 @@ def char_vectorizer(min_df: int = 1) -> TfidfVectorizer:
         sublinear_tf=True,
         min_df=min_df,
     )
+
+
+def presence_features(features: sparse.csr_matrix, n_word_features: int) -> sparse.csr_matrix:
+    """Which features a passage has, each block (words, character n-grams) scaled to unit
+    length as the TF-IDF blocks are: what the naive Bayes ratios of the NB-SVM count."""
+    present = features.copy().astype(np.float64)
+    present.data[:] = 1.0
+    words = normalize(present[:, :n_word_features])
+    chars = normalize(present[:, n_word_features:])
+    return sparse.hstack([words, chars], format="csr", dtype=np.float64)
 
 
 @dataclass(frozen=True, slots=True)

@@ -3,7 +3,8 @@
 Two stages, both plain scikit-learn:
 
 1. text → one linear SVM per code over TF-IDF word uni/bigrams (stored tokens) and
-   character 2–5-grams. Its regularisation is chosen by cross-validation on the training
+   character 2–5-grams, or an NB-SVM over the same features' presence (``models.linear``).
+   The family and its regularisation are chosen by cross-validation on the training
    passages only; the fold models of the chosen setting give the out-of-fold scores and,
    averaged, the model that scores new passages;
 2. out-of-fold scores → calibrated probabilities (a logistic regression per code on its
@@ -32,6 +33,7 @@ from models.features import (
     char_string,
     char_vectorizer,
     find_neighbours,
+    presence_features,
     word_string,
     word_vectorizer,
 )
@@ -65,6 +67,8 @@ class CodeSuggester(BaseEstimator):
     top_k: how many suggestions ``suggest`` returns per passage.
     C_grid: candidate SVM regularisation strengths, chosen by ``n_folds``-fold
         cross-validation on the training passages.
+    nb_C_grid: candidate regularisation strengths of the NB-SVM, which competes with the
+        plain SVM in the same cross-validation (empty: plain SVM only).
     n_folds: folds for choosing C and for the out-of-fold scores the calibration learns from.
     min_code_count: codes assigned fewer times are not learnt (not enough evidence).
     rejection_weight: weight of a rejected suggestion as a negative example of that code.
@@ -79,6 +83,7 @@ class CodeSuggester(BaseEstimator):
         *,
         top_k: int = 3,
         C_grid: Sequence[float] = (0.1, 0.3, 1.0),
+        nb_C_grid: Sequence[float] = (1.0,),
         n_folds: int = 3,
         min_code_count: int = 2,
         rejection_weight: float = 2.0,
@@ -89,6 +94,7 @@ class CodeSuggester(BaseEstimator):
     ) -> None:
         self.top_k = top_k
         self.C_grid = C_grid
+        self.nb_C_grid = nb_C_grid
         self.n_folds = n_folds
         self.min_code_count = min_code_count
         self.rejection_weight = rejection_weight
@@ -137,8 +143,12 @@ class CodeSuggester(BaseEstimator):
         folds = linear.make_folds(
             len(passages), [p.document for p in passages], self.n_folds, self.random_state
         )
-        self.C_, (oof_scores, self.coef_, self.intercept_), self.cv_quality_ = linear.choose_C(
-            features, targets, weights, folds, self.C_grid, self.n_jobs
+        presence = presence_features(features, self.n_word_features_) if self.nb_C_grid else None
+        (self.family_, self.C_), (oof_scores, self.coef_, self.intercept_), self.cv_quality_ = (
+            linear.choose_C(
+                features, targets, weights, folds, self.C_grid, self.n_jobs,
+                self.nb_C_grid, presence,
+            )
         )
 
         groups = calibration.find_exclusive_groups(self.classes_, targets, codes)
@@ -203,7 +213,11 @@ class CodeSuggester(BaseEstimator):
     def _features(self, passages: Sequence[Passage]) -> sparse.csr_matrix:
         words = self.word_vectorizer_.transform([word_string(p.tokens) for p in passages])
         chars = self.char_vectorizer_.transform([char_string(p.tokens) for p in passages])
-        return sparse.hstack([words, chars], format="csr", dtype=np.float64)
+        features = sparse.hstack([words, chars], format="csr", dtype=np.float64)
+        # models saved before the NB-SVM existed have no family: they are plain SVMs
+        if getattr(self, "family_", linear.SVM) == linear.NB_SVM:
+            return presence_features(features, self.n_word_features_)
+        return features
 
     def _probabilities(self, passages: Sequence[Passage]) -> tuple[np.ndarray, sparse.csr_matrix]:
         features = self._features(passages)

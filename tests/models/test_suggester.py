@@ -15,7 +15,11 @@ def test_fit_returns_the_suggester_and_learns_every_code(trained, records):
     assert isinstance(trained, CodeSuggester)
     codes = {c for r in records[:200] for c in r["codes"]}
     assert set(trained.classes_) == codes
-    assert trained.C_ in trained.C_grid
+    grid = trained.nb_C_grid if trained.family_ == "nb-svm" else trained.C_grid
+    assert trained.C_ in grid
+    assert [(family, C) for family, C, _ in trained.cv_quality_] == [
+        *(("svm", C) for C in trained.C_grid), *(("nb-svm", C) for C in trained.nb_C_grid)
+    ]
     assert trained.context_  # passages sit in documents
 
 
