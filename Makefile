@@ -33,6 +33,7 @@ bench: $(VENV)/.installed-test
 	$(BIN)/python bench/tokenizer_speed.py
 	$(BIN)/python bench/reports.py
 	$(BIN)/python bench/suggester.py
+	$(BIN)/python bench/concurrency.py
 
 clean:
 	rm -rf $(VENV) *.egg-info .pytest_cache
