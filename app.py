@@ -2,11 +2,19 @@
 
 import streamlit as st
 
+from ui.auth import auth_enabled, current_actor
 from ui.common import tr
 from ui.layout import sidebar
 
 st.set_page_config(page_title="编码 Bianma", page_icon=":material/bookmark:", layout="wide")
+if auth_enabled() and current_actor() is None:
+    # Team mode: nothing but the sign-in page until someone signs in.
+    st.navigation([st.Page("ui/signin.py", title=tr("team.signin_title"), icon=":material/login:",
+                           url_path="signin", default=True)]).run()
+    st.stop()
 sidebar()
+team = [st.Page("ui/team.py", title=tr("team.nav"), icon=":material/group:", url_path="team")] \
+    if auth_enabled() else []
 st.navigation({
     tr("nav.section_material"): [
         st.Page("ui/projects.py", title=tr("nav.projects"), icon=":material/folder:",
@@ -14,6 +22,9 @@ st.navigation({
         st.Page("ui/documents.py", title=tr("nav.documents"), icon=":material/description:",
                 url_path="documents"),
         st.Page("ui/cases.py", title=tr("nav.cases"), icon=":material/badge:", url_path="cases"),
+        st.Page("ui/deidentify.py", title=tr("privacy.nav"), icon=":material/visibility_off:",
+                url_path="deidentify"),
+        *team,
     ],
     tr("nav.section_coding"): [
         st.Page("ui/codebook.py", title=tr("nav.codebook"), icon=":material/account_tree:",

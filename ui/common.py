@@ -10,6 +10,7 @@ import streamlit as st
 from sqlalchemy.orm import Session
 
 from i18n import DEFAULT_LANGUAGE, BianmaError, t
+from ui.auth import auth_enabled, current_actor
 from ui.resources import session_factory
 
 T = TypeVar("T")
@@ -54,6 +55,10 @@ def act(action: Callable[..., T], /, *args: Any, **kwargs: Any) -> T | None:
 
 
 def coder() -> str | None:
+    """Who codes: the signed-in account in team mode, else the name typed in the sidebar."""
+    if auth_enabled():
+        actor = current_actor()
+        return None if actor is None else actor.name
     return st.session_state.get("coder") or None
 
 

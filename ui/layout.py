@@ -1,4 +1,5 @@
-"""The sidebar shared by all pages: language, current project, coder name."""
+"""The sidebar shared by all pages: language, current project, coder name (in team mode the
+signed-in account and a sign-out button)."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ import streamlit as st
 from corpus.projects import list_projects
 from i18n import LANGUAGES
 from storage.audit import DEFAULT_CODER
+from ui.auth import auth_enabled, current_actor, sign_out
 from ui.common import NEXT_PROJECT_KEY, PROJECT_KEY, reading, tr
 
 LANGUAGE_NAMES = {"zh": "中文", "en": "English"}
@@ -27,5 +29,19 @@ def sidebar() -> None:
             st.session_state[PROJECT_KEY] = ids[0]
         if ids:
             st.selectbox(tr("app.project"), ids, key=PROJECT_KEY, format_func=names.__getitem__)
+        if auth_enabled():
+            account()
+            return
         st.session_state.setdefault("coder", DEFAULT_CODER)
         st.text_input(tr("app.coder"), key="coder", help=tr("app.coder_help"))
+
+
+def account() -> None:
+    """Team mode: who is signed in (and codes under that name), and signing out."""
+    actor = current_actor()
+    if actor is None:
+        return
+    st.caption(tr("team.signed_in_admin" if actor.is_admin else "team.signed_in_as", name=actor.name))
+    if st.button(tr("team.signout"), key="sidebar_signout", icon=":material/logout:"):
+        sign_out()
+        st.rerun()

@@ -16,6 +16,15 @@ from storage.tables import Project
 
 
 def session_factory() -> sessionmaker[Session]:
+    """The factory pages use: with BIANMA_AUTH=on its sessions act for the signed-in account,
+    so storage.access limits every query and change to that account's projects and role."""
+    from ui.auth import signed_in_sessions
+
+    return signed_in_sessions(raw_session_factory())
+
+
+def raw_session_factory() -> sessionmaker[Session]:
+    """Sessions that act for nobody: only for signing in (ui.auth)."""
     return _session_factory(database_url())
 
 
