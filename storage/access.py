@@ -12,7 +12,8 @@ does through that session, so no domain function has to remember a check:
 - writes: ``before_flush`` checks every inserted, changed and deleted row, and bulk
   ``insert()/update()/delete()`` statements are checked against the rows they touch, before
   anything reaches the database. Viewers write nothing; coders write their own codings,
-  memos and suggestion decisions (and the events recording them); owners write everything in
+  memos and suggestion decisions (and the events recording them) and add codes (open coding
+  names concepts as it goes); owners write everything in
   their project; administrators manage accounts, memberships and create projects (becoming
   the new project's owner).
 
@@ -294,6 +295,8 @@ def _refusal(actor: Actor, roles: dict, entity: type, op: str, project: Any,
         return "E401"
     if entity is Event:
         return None if op == "insert" else "E402"
+    if entity is Code and op == "insert":
+        return None  # open coding: coders name new concepts (in vivo); reshaping stays the owner's
     if entity in OWN_COLUMN:
         return None if owners <= {actor.coder_id} else "E403"
     return "E402"

@@ -20,7 +20,9 @@ import pytest
 from sqlalchemy import delete, func, insert, select, text, update
 from sqlalchemy.orm import aliased
 
-from codebook.codes import add_code, add_code_path
+from codebook.codes import add_code, add_code_path, update_code
+from codebook.tree import merge_codes
+from coding.grounded import code_in_vivo
 from codebook.files import read_codebook
 from codebook.qdc import export_qdc, read_qdc
 from coding.codings import apply_codes, remove_coding, write_coding_memo
@@ -196,7 +198,8 @@ def counts(Session) -> dict[str, int]:
 
 @pytest.mark.parametrize("role, action, code", [
     ("viewer", lambda w, s: add_memo(s, w.p, "新备忘", coder=NAMES["viewer"]), "E401"),
-    ("coder", lambda w, s: add_code(s, w.p, "新代码", coder=NAMES["coder"]), "E402"),
+    ("coder", lambda w, s: update_code(s, w.p, w.b, name="改名", coder=NAMES["coder"]), "E402"),
+    ("coder", lambda w, s: merge_codes(s, w.p, w.b, w.a, coder=NAMES["coder"]), "E402"),
     ("coder", lambda w, s: remove_coding(s, w.owner_coding, coder=NAMES["coder"]), "E403"),
     ("coder", lambda w, s: apply_codes(s, w.interview, *w.span, [w.b], coder=NAMES["owner"]), "E403"),
     ("outsider", lambda w, s: s.add(Memo(project_id=w.p, author_id=w.actors["outsider"].coder_id,
@@ -213,6 +216,17 @@ def test_refused_writes_change_nothing(Session, world, role, action, code):
         with as_role(Session, world, role).begin() as s:
             action(world, s)
     assert counts(Session) == before
+
+
+def test_coders_name_new_concepts_in_vivo_but_do_not_reshape_the_codebook(Session, world):
+    with as_role(Session, world, "coder").begin() as s:
+        document = s.get(Document, world.interview)
+        start = document.text.index("老邻居")
+        made = code_in_vivo(s, world.p, world.interview, start, start + 3, parent_id=world.parent,
+                            coder=NAMES["coder"])
+        assert made.created and made.name == "老邻居"
+    with pytest.raises(BianmaError, match="E402"), as_role(Session, world, "coder").begin() as s:
+        update_code(s, world.p, made.code_id, name="邻里", coder=NAMES["coder"])
 
 
 def test_coders_write_their_own_codings_and_memos(Session, world):
@@ -239,7 +253,8 @@ def test_bulk_statements_are_checked_against_the_rows_they_touch(Session, world)
         ("coder", update(Coding).where(Coding.id == world.coder_coding).values(coder_id=1)),
         ("viewer", update(Memo).where(Memo.id == world.coder_memo).values(text="改")),
         ("outsider", delete(Passage.__table__).where(Passage.__table__.c.document_id == world.interview)),
-        ("coder", insert(Code).values(project_id=world.p, name="批量", guid="g-1")),
+        ("viewer", insert(Code).values(project_id=world.p, name="批量", guid="g-1")),
+        ("coder", update(Code).where(Code.id == world.b).values(name="批量")),
         ("outsider", insert(Coding).values(document_id=world.interview, code_id=world.b,
                                            coder_id=1, start=0, end=2)),
         ("owner", update(Coder).values(is_admin=True)),
@@ -321,6 +336,12 @@ CODER_WRITES = {
     "coding.memos.add_memo", "coding.memos.edit_memo", "coding.memos.delete_memo",
     "coding.agreement.set_blind_coding", "coding.undo.mark_baseline",
     "coding.suggestions.accept_suggestion", "coding.suggestions.reject_suggestion",
+    # Open coding names new concepts as it goes: coders add codes (one, a path, a file, a
+    # template, in vivo, or split off their own codings); renaming, moving, merging and
+    # deleting codes stay with owners.
+    "codebook.codes.add_code", "codebook.codes.add_code_path", "codebook.files.import_codebook",
+    "codebook.qdc.import_qdc", "codebook.qdc.store_code_tree", "codebook.specs.apply_specs",
+    "codebook.templates.apply_template", "codebook.tree.split_code", "coding.grounded.code_in_vivo",
 }
 
 ARGUMENTS = {
