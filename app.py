@@ -31,6 +31,10 @@ st.navigation({
                 url_path="codebook"),
         st.Page("ui/coding.py", title=tr("nav.coding"), icon=":material/ink_highlighter:",
                 url_path="coding"),
+        st.Page("ui/review.py", title=tr("suggestions.review_nav"), icon=":material/fact_check:",
+                url_path="review"),
+        st.Page("ui/suggester.py", title=tr("suggestions.nav"), icon=":material/model_training:",
+                url_path="suggester"),
         st.Page("ui/memos.py", title=tr("memos.nav"), icon=":material/sticky_note_2:", url_path="memos"),
     ],
     tr("nav.section_output"): [

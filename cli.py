@@ -212,6 +212,7 @@ def _register_packages(commands: argparse._SubParsersAction, common: argparse.Ar
     from coding.exports_cli import register as exchange_commands
     from coding.grounded_cli import register as grounded_commands
     from coding.reports_cli import register as report_commands
+    from coding.suggestions_cli import register as suggester_commands
     from corpus.deidentify_cli import register as deidentify_commands
     from storage.maintenance_cli import register as maintenance_commands
     from storage.team_cli import register as team_commands
@@ -219,7 +220,7 @@ def _register_packages(commands: argparse._SubParsersAction, common: argparse.Ar
     from models.evaluate_cli import register as evaluate_command
 
     for register in (codebook_commands, exchange_commands, report_commands, grounded_commands,
-                     deidentify_commands, maintenance_commands, team_commands):
+                     suggester_commands, deidentify_commands, maintenance_commands, team_commands):
         register(commands, common)
     evaluate_command(commands)  # reads files, not the store: none of the shared options
 

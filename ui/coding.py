@@ -5,7 +5,9 @@ import streamlit as st
 from codebook.codes import code_tree
 from coding.agreement import blind_coding, visible_segments
 from coding.codings import apply_codes, document_codings, remove_coding, write_coding_memo
+from coding.grounded import code_in_vivo
 from corpus.documents import get_document, list_documents
+from ui.coding_suggestions import suggestion_panel
 from ui.common import act, coder, flash, reading, require_project, show_flash, tr
 from ui.span_select import span_selector
 
@@ -29,8 +31,8 @@ document_id = st.selectbox(tr("coding.document"), list(names), format_func=names
 with reading() as session:
     document = get_document(session, document_id, project_id)
     text = document.text
-    passages = [{"index": p.index, "start": p.start, "end": p.end, "speaker": p.speaker,
-                 "timestamp": p.timestamp} for p in document.passages]
+    passages = [{"id": p.id, "index": p.index, "start": p.start, "end": p.end,
+                 "speaker": p.speaker, "timestamp": p.timestamp} for p in document.passages]
     # Blind coding: a coder who asked not to see others' codings sees only their own.
     segments = visible_segments(document_codings(session, document_id), coder(),
                                 blind_coding(session, project_id, coder()))
@@ -57,6 +59,10 @@ with right:
         span = (selection.start, selection.end)
     else:
         span = None
+    # Suggestions are for turns: the chosen one, or the one the selection starts in.
+    turn = chosen_passage if chosen_passage is not None else (
+        None if span is None else next(
+            (i for i, p in enumerate(passages) if p["start"] <= span[0] < p["end"]), None))
     if span is None:
         st.info(tr("coding.no_selection"))
     else:
@@ -75,11 +81,27 @@ with right:
         if codings is not None:
             flash(tr("coding.applied", count=len(codings)))
             st.rerun()
+    if span is not None:
+        # In vivo: the selected words become a new initial concept, coded here at once.
+        parents = {node.id: node.path for node in tree}
+        in_vivo_parent = st.selectbox(tr("coding.in_vivo_parent"), [None, *parents],
+                                      format_func=lambda i: tr("coding.in_vivo_top") if i is None
+                                      else parents[i], key="coding_in_vivo_parent")
+        if st.button(tr("coding.in_vivo"), key="coding_in_vivo", icon=":material/format_quote:",
+                     help=tr("coding.in_vivo_help")):
+            made = act(code_in_vivo, project_id, document_id, span[0], span[1],
+                       parent_id=in_vivo_parent, coder=coder())
+            if made is not None:
+                flash(tr("coding.in_vivo_done", name=made.name))
+                st.rerun()
+    if turn is not None:
+        suggestion_panel(passages[turn]["id"])
 
 st.subheader(tr("coding.list", count=len(segments)))
 st.dataframe(
     [{tr("coding.col_code"): s.code_path, tr("coding.col_text"): s.text,
       tr("coding.col_speaker"): s.speaker or "", tr("coding.col_coder"): s.coder,
+      tr("coding.col_provenance"): tr(f"exchange.provenance.{s.provenance}"),
       tr("coding.col_memo"): s.memo} for s in segments],
     hide_index=True, width="stretch",
 )

@@ -76,6 +76,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "exchange.col_source": ("出处", "Source"),
     "exchange.provenance.manual": ("手动编码", "coded by hand"),
     "exchange.provenance.suggested": ("采纳编码建议", "accepted suggestion"),
+    "exchange.provenance.machine": ("编码建议器自动编码", "coded by the suggester"),
     "exchange.sheet_segments": ("编码片段", "Coded segments"),
     "exchange.sheet_codings": ("全部编码", "All codings"),
     "exchange.docx_title": ("代码“{path}”的编码片段", "Segments coded “{path}”"),

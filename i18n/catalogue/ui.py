@@ -130,9 +130,36 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "coding.col_coder": ("编码者", "Coder"),
     "coding.col_speaker": ("说话人", "Speaker"),
     "coding.col_memo": ("备忘录", "Memo"),
+    "coding.col_provenance": ("来源", "Provenance"),
     "coding.choose_coding": ("选择一个编码片段", "Choose a coded segment"),
     "coding.remove": ("删除此编码", "Remove this coding"),
     "coding.removed": ("已删除编码。", "Coding removed."),
     "coding.memo": ("备忘录", "Memo"),
     "coding.save_memo": ("保存备忘录", "Save memo"),
+    "coding.suggestions": ("编码建议", "Code suggestions"),
+    "coding.in_vivo": ("实境编码", "Code in vivo"),
+    "coding.in_vivo_help": (
+        "以所选词语命名一个新的初始概念，并立即用它为这个片段编码（扎根理论的开放式编码）。",
+        "Create an initial concept named by the selected words and code this span with it"
+        " (open coding in grounded theory).",
+    ),
+    "coding.in_vivo_parent": ("实境编码的新概念放在", "Put the in-vivo concept under"),
+    "coding.in_vivo_top": ("（编码本顶层）", "(top of the codebook)"),
+    "coding.in_vivo_done": ("已新建概念“{name}”并编码。", "Created the concept “{name}” and coded the span."),
+    "coding.no_suggestions": ("这个话轮暂无编码建议。", "No suggestions for this turn."),
+    "coding.suggestions_calibrated": (
+        "置信度是经过校准的概率。按数字键 1–3 采纳，Shift+数字键拒绝。",
+        "Confidence is a calibrated probability. Press 1–3 to accept, Shift+1–3 to reject.",
+    ),
+    "coding.suggestions_cold": (
+        "尚无训练好的建议模型：以下建议来自编码本的定义、纳入标准和示例，数值是匹配强度而非概率。",
+        "No trained suggester yet: these come from the codebook's definitions, inclusion criteria"
+        " and examples; the figure is a match strength, not a probability.",
+    ),
+    "coding.suggestion_strength": ("匹配强度 {value}", "match strength {value}"),
+    "coding.suggestion_reasons": ("依据：{words}", "Because of: {words}"),
+    "coding.accept": ("采纳", "Accept"),
+    "coding.reject": ("拒绝", "Reject"),
+    "coding.accepted": ("已采纳建议：{code}", "Accepted the suggestion: {code}"),
+    "coding.rejected": ("已拒绝建议：{code}", "Rejected the suggestion: {code}"),
 }
