@@ -34,6 +34,9 @@ bench: $(VENV)/.installed-test
 	$(BIN)/python bench/reports.py
 	$(BIN)/python bench/suggester.py
 	$(BIN)/python bench/concurrency.py
+	$(BIN)/python bench/scale.py
+	$(BIN)/python bench/coding_page.py
+	$(BIN)/python bench/taguette.py
 
 clean:
 	rm -rf $(VENV) *.egg-info .pytest_cache

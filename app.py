@@ -19,6 +19,7 @@ st.navigation({
     tr("nav.section_material"): [
         st.Page("ui/projects.py", title=tr("nav.projects"), icon=":material/folder:",
                 url_path="projects", default=True),
+        st.Page("ui/guide.py", title=tr("guide.nav"), icon=":material/menu_book:", url_path="guide"),
         st.Page("ui/documents.py", title=tr("nav.documents"), icon=":material/description:",
                 url_path="documents"),
         st.Page("ui/cases.py", title=tr("nav.cases"), icon=":material/badge:", url_path="cases"),

@@ -118,18 +118,39 @@ def get_document(session: Session, document_id: int, project_id: int | None = No
 
 
 def list_documents(session: Session, project_id: int) -> list[DocumentSummary]:
+    """One summary per document, in project order, from four queries whatever the size.
+
+    Every page calls this on each run, so it never loads a document's text or passages: the
+    length is counted by the database (code points on SQLite and PostgreSQL alike; stored
+    text never holds NUL, which reading refuses) and the passages are counted per speaker in
+    one grouped query.
+    """
     project: Project = find_project(session, project_id)
     coding_counts = dict(session.execute(
         select(Coding.document_id, func.count(Coding.id)).join(Document)
         .where(Document.project_id == project.id).group_by(Coding.document_id)).all())
     case_names = dict(session.execute(select(Case.id, Case.name).where(Case.project_id == project.id)).all())
-    summaries = []
-    for document in project.documents:
-        speakers = list(dict.fromkeys(p.speaker for p in document.passages if p.speaker))
-        summaries.append(DocumentSummary(
-            id=document.id, name=document.name, kind=document.kind,
-            original_filename=document.original_filename, encoding=document.encoding,
-            characters=len(document.text), passages=len(document.passages), speakers=speakers,
-            codings=coding_counts.get(document.id, 0), case=case_names.get(document.case_id),
-        ))
-    return summaries
+    passage_counts: dict[int, int] = {}
+    first_turns: dict[int, list[tuple[int, str]]] = {}
+    for document_id, speaker, count, first in session.execute(
+        select(Passage.document_id, Passage.speaker, func.count(Passage.id), func.min(Passage.index))
+        .join(Document).where(Document.project_id == project.id)
+        .group_by(Passage.document_id, Passage.speaker)
+    ):
+        passage_counts[document_id] = passage_counts.get(document_id, 0) + count
+        if speaker:
+            first_turns.setdefault(document_id, []).append((first, speaker))
+    rows = session.execute(
+        select(Document.id, Document.name, Document.kind, Document.original_filename,
+               Document.encoding, func.length(Document.text), Document.case_id)
+        .where(Document.project_id == project.id).order_by(Document.position, Document.id))
+    return [
+        DocumentSummary(
+            id=id_, name=name, kind=kind, original_filename=filename, encoding=encoding,
+            characters=characters or 0, passages=passage_counts.get(id_, 0),
+            # Speakers in the order they first speak.
+            speakers=[speaker for _, speaker in sorted(first_turns.get(id_, []))],
+            codings=coding_counts.get(id_, 0), case=case_names.get(case_id),
+        )
+        for id_, name, kind, filename, encoding, characters, case_id in rows
+    ]
