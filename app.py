@@ -52,4 +52,4 @@ st.navigation({
         st.Page("ui/exchange.py", title=tr("exchange.nav_exchange"), icon=":material/sync_alt:",
                 url_path="exchange"),
     ],
-}).run()
+}, expanded=True).run()

@@ -9,7 +9,9 @@ from coding.grounded import code_in_vivo
 from corpus.documents import get_document, list_documents
 from ui.coding_suggestions import suggestion_panel
 from ui.common import act, coder, flash, reading, require_project, show_flash, tr
-from ui.span_select import span_selector
+from ui.span_select import span_selector, turn_windows
+
+WINDOW_TURNS = 40
 
 project_id = require_project()
 st.title(tr("coding.title"))
@@ -34,14 +36,28 @@ with reading() as session:
     passages = [{"id": p.id, "index": p.index, "start": p.start, "end": p.end,
                  "speaker": p.speaker, "timestamp": p.timestamp} for p in document.passages]
     # Blind coding: a coder who asked not to see others' codings sees only their own.
-    segments = visible_segments(document_codings(session, document_id), coder(),
-                                blind_coding(session, project_id, coder()))
+    all_segments = visible_segments(document_codings(session, document_id), coder(),
+                                    blind_coding(session, project_id, coder()))
+
+# Long transcripts are shown a window of turns at a time: the browser then draws a few
+# thousand characters and their highlights instead of the whole document.
+windows = turn_windows(len(passages), WINDOW_TURNS)
+window = 0
+if len(windows) > 1:
+    window = st.selectbox(
+        tr("coding.window"), range(len(windows)), key=f"coding_window_{document_id}",
+        format_func=lambda w: tr("coding.window_turns", first=windows[w][0] + 1, last=windows[w][1]))
+first, stop = windows[window]
+window_start = 0 if first == 0 else passages[first - 1]["end"]
+window_end = len(text) if stop == len(passages) else passages[stop - 1]["end"]
+segments = [s for s in all_segments if s.start < window_end and s.end > window_start]
 
 left, right = st.columns([3, 2], gap="large")
 with left:
     st.caption(tr("coding.help"))
     selection = span_selector(
-        text, key=f"coding_span_{document_id}", passages=passages,
+        text[window_start:window_end], key=f"coding_span_{document_id}_{window}",
+        passages=passages[first:stop], base_offset=window_start,
         highlights=[{"start": s.start, "end": s.end, "color": s.color, "label": s.code_path,
                      "coding_id": s.id} for s in segments],
         max_height=640, aria_label=document.name, passage_hint=tr("coding.passage"),
@@ -49,7 +65,7 @@ with left:
 
 with right:
     chosen_passage = st.selectbox(
-        tr("coding.passage"), [None, *range(len(passages))], key=f"coding_passage_{document_id}",
+        tr("coding.passage"), [None, *range(first, stop)], key=f"coding_passage_{document_id}_{window}",
         format_func=lambda i: tr("coding.no_passage") if i is None else
         f"{i + 1}. {passages[i]['speaker'] or ''} {text[passages[i]['start']:passages[i]['end']][:30]}",
     )
@@ -74,7 +90,7 @@ with right:
     # Category-only codes group others and cannot be applied.
     paths = {node.id: node.path for node in tree if node.is_codable}
     code_ids = st.multiselect(tr("coding.codes"), list(paths), format_func=paths.__getitem__,
-                              key="coding_codes")
+                              key="coding_codes", placeholder=tr("coding.codes_placeholder"))
     if st.button(tr("coding.apply"), type="primary", disabled=span is None or not code_ids,
                  key="coding_apply"):
         codings = act(apply_codes, document_id, span[0], span[1], code_ids, coder=coder())
@@ -97,12 +113,14 @@ with right:
     if turn is not None:
         suggestion_panel(passages[turn]["id"])
 
-st.subheader(tr("coding.list", count=len(segments)))
+st.subheader(tr("coding.list", count=len(all_segments)))
+if len(windows) > 1:
+    st.caption(tr("coding.list_window", shown=len(segments)))
+columns = [tr(f"coding.col_{name}") for name in ("code", "text", "speaker", "coder", "provenance", "memo")]
+provenances = {p: tr(f"exchange.provenance.{p}") for p in {s.provenance for s in segments}}
 st.dataframe(
-    [{tr("coding.col_code"): s.code_path, tr("coding.col_text"): s.text,
-      tr("coding.col_speaker"): s.speaker or "", tr("coding.col_coder"): s.coder,
-      tr("coding.col_provenance"): tr(f"exchange.provenance.{s.provenance}"),
-      tr("coding.col_memo"): s.memo} for s in segments],
+    [dict(zip(columns, (s.code_path, s.text, s.speaker or "", s.coder, provenances[s.provenance],
+                        s.memo))) for s in segments],
     hide_index=True, width="stretch",
 )
 if segments:

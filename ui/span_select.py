@@ -95,6 +95,17 @@ def utf16_to_codepoint(text: str, index: int) -> int:
     raise ValueError(f"UTF-16 offset {index} beyond the text's {units} units")
 
 
+# --- windows -----------------------------------------------------------------
+
+
+def turn_windows(turns: int, size: int) -> list[tuple[int, int]]:
+    """Consecutive ``[first, stop)`` ranges of at most ``size`` turns covering ``turns``
+    (one empty window for a document without turns)."""
+    if turns <= 0:
+        return [(0, 0)]
+    return [(first, min(first + size, turns)) for first in range(0, turns, size)]
+
+
 # --- segmentation -------------------------------------------------------------
 
 

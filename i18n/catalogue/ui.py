@@ -137,6 +137,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "coding.memo": ("备忘录", "Memo"),
     "coding.save_memo": ("保存备忘录", "Save memo"),
     "coding.suggestions": ("编码建议", "Code suggestions"),
+    "coding.window": ("显示的话轮", "Turns shown"),
+    "coding.window_turns": ("第 {first}–{last} 个话轮", "Turns {first}–{last}"),
+    "coding.list_window": ("下表只列出当前显示的话轮中的 {shown} 处。", "The table lists the {shown} in the turns shown."),
+    "coding.codes_placeholder": ("选择代码", "Choose codes"),
     "coding.in_vivo": ("实境编码", "Code in vivo"),
     "coding.in_vivo_help": (
         "以所选词语命名一个新的初始概念，并立即用它为这个片段编码（扎根理论的开放式编码）。",

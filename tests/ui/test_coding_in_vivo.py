@@ -25,7 +25,7 @@ def test_in_vivo_creates_a_concept_under_the_chosen_category_and_codes_the_turn(
         text = document.text[passage.start:passage.end]
         codes_before = s.scalar(select(func.count(Code.id)))
     at.selectbox(key="coding_document").set_value(document.id).run()
-    at.selectbox(key=f"coding_passage_{document.id}").set_value(2).run()
+    at.selectbox(key=f"coding_passage_{document.id}_0").set_value(2).run()
     at.selectbox(key="coding_in_vivo_parent").set_value(parent.id).run()
     at.button(key="coding_in_vivo").click().run()
     assert not at.exception, at.exception

@@ -23,7 +23,7 @@ def _coding_page_on_a_turn(store) -> tuple[AppTest, Passage]:
                                                  Passage.index == 3))
         s.expunge(passage)
     at.selectbox(key="coding_document").set_value(document.id).run()
-    at.selectbox(key=f"coding_passage_{document.id}").set_value(passage.index).run()
+    at.selectbox(key=f"coding_passage_{document.id}_0").set_value(passage.index).run()
     assert not at.exception, at.exception
     return at, passage
 

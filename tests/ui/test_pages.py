@@ -98,7 +98,7 @@ def test_coding_page_codes_a_whole_turn_then_removes_it(home, store):
         code = s.scalar(select(Code).where(Code.name == "文化冲击"))
         count = s.scalar(select(func.count(Coding.id)))
     at.selectbox(key="coding_document").set_value(document.id).run()
-    at.selectbox(key=f"coding_passage_{document.id}").set_value(2).run()
+    at.selectbox(key=f"coding_passage_{document.id}_0").set_value(2).run()
     at.multiselect(key="coding_codes").set_value([code.id]).run()
     at.button(key="coding_apply").click().run()
     assert not at.exception
