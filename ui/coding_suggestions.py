@@ -8,14 +8,21 @@ from __future__ import annotations
 
 import streamlit as st
 
-from coding.suggestions import CodeSuggestion, accept_suggestion, reject_suggestion, suggest_for_passage
+from typing import TYPE_CHECKING
+
 from ui.common import act, coder, flash, query, tr
+
+if TYPE_CHECKING:
+    from coding.suggestions import CodeSuggestion
 
 TOP_K = 3
 
 
 def suggestion_panel(passage_id: int) -> None:
     """Suggestions for one passage with accept/reject buttons (one domain call each)."""
+    # Imported here: the coding page opens without waiting for scikit-learn.
+    from coding.suggestions import suggest_for_passage
+
     st.markdown(f"**{tr('coding.suggestions')}**")
     found = query(suggest_for_passage, passage_id, top_k=TOP_K, coder=coder())
     if found is None:
@@ -31,6 +38,8 @@ def suggestion_panel(passage_id: int) -> None:
 
 def _suggestion_row(passage_id: int, model_id: int | None, rank: int,
                     suggestion: CodeSuggestion) -> None:
+    from coding.suggestions import accept_suggestion, reject_suggestion
+
     key = f"coding_suggestion_{passage_id}_{suggestion.code_id}"
     label = f"{rank}. {suggestion.code_path}"
     text = (f"{suggestion.confidence:.0%}" if suggestion.calibrated
