@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 import uuid
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from sqlalchemy import func, select
@@ -17,7 +18,7 @@ from sqlalchemy.orm import Session
 from codebook import changes
 from i18n import BianmaError
 from storage import audit
-from storage.tables import Code, Coding
+from storage.tables import Code, Coding, Project
 
 PATH_SEPARATOR = "/"
 UNCHANGED = object()
@@ -73,11 +74,50 @@ def _check_sibling_free(session: Session, project_id: int, parent_id: int | None
         raise BianmaError("E204", name=name)
 
 
-def get_code(session: Session, project_id: int, code_id: int) -> Code:
-    code = session.get(Code, code_id)
+# Row locks for codes (PostgreSQL; SQLite runs changes one at a time, see storage.engine).
+# "update": the change rewrites or deletes the code itself (rename, move, merge, split,
+# delete, reorder). "key share": the change only needs the code to go on existing while it
+# adds a row pointing at it (a coding, a sub-code): codings of one code never wait for each
+# other, only for a change to the code itself. "siblings": held on the parent (or, at the top
+# level, on the project) by whoever adds a name among its children, so two people cannot both
+# find a name free; it does not hold up coding.
+LOCKS: dict[str, dict[str, bool]] = {
+    "update": {},
+    "key share": {"read": True, "key_share": True},
+    "siblings": {"key_share": True},  # FOR NO KEY UPDATE
+}
+
+
+def get_code(session: Session, project_id: int, code_id: int, *, lock: str | None = None) -> Code:
+    """The code ``code_id`` of the project, E205 if there is none.
+
+    With ``lock`` (a key of ``LOCKS``) the row is locked until the transaction ends and read
+    afresh: a change that waited for someone else's sees the code as they left it (renamed,
+    or gone: E205), never the copy it had before.
+    """
+    if lock is None:
+        code = session.get(Code, code_id)
+    else:
+        code = session.get(Code, code_id, with_for_update=LOCKS[lock], populate_existing=True)
     if code is None or code.project_id != project_id:
         raise BianmaError("E205", code=code_id)
     return code
+
+
+def lock_codes(session: Session, project_id: int, code_ids: Iterable[int],
+               lock: str = "update") -> dict[int, Code]:
+    """Several codes locked as ``get_code`` does, in id order: two changes that lock the same
+    codes then never each hold one the other waits for."""
+    return {code_id: get_code(session, project_id, code_id, lock=lock)
+            for code_id in sorted(set(code_ids))}
+
+
+def lock_siblings(session: Session, project_id: int, parent_id: int | None) -> None:
+    """Hold the place where a name among ``parent_id``'s children is chosen (see ``LOCKS``)."""
+    if parent_id is not None:
+        get_code(session, project_id, parent_id, lock="siblings")
+    elif session.get(Project, project_id, with_for_update=LOCKS["siblings"]) is None:
+        raise BianmaError("E001", name=project_id)
 
 
 def add_code(
@@ -97,8 +137,7 @@ def add_code(
 ) -> Code:
     """A new code, last among its siblings; a colour from the palette unless one is given."""
     name = _clean_name(name)
-    if parent_id is not None:
-        get_code(session, project_id, parent_id)
+    lock_siblings(session, project_id, parent_id)
     _check_sibling_free(session, project_id, parent_id, name)
     changes.name_step(session, "history.add", name=name)
     count = session.scalar(select(func.count(Code.id)).where(Code.project_id == project_id)) or 0
@@ -161,6 +200,11 @@ def update_code(
     its codings would then sit on a code nobody may code with.
     """
     code = get_code(session, project_id, code_id)
+    if name is not None and name.strip() != code.name:
+        # The place among its siblings before the code itself: the order add_code and
+        # reorder_code lock them in, so a rename and a reorder queue up, never deadlock.
+        lock_siblings(session, project_id, code.parent_id)
+    code = get_code(session, project_id, code_id, lock="update")
     changes.name_step(session, "history.update", name=code.name)
     if parent_id is not UNCHANGED and parent_id != code.parent_id:
         move_code(session, project_id, code_id, parent_id, coder=coder)  # type: ignore[arg-type]
@@ -194,12 +238,15 @@ def update_code(
 def move_code(session: Session, project_id: int, code_id: int, new_parent_id: int | None,
               *, coder: str | None = None) -> Code:
     """Nest a code under another (or at the top); refuses to make a code its own ancestor."""
-    code = get_code(session, project_id, code_id)
+    code = get_code(session, project_id, code_id, lock="update")
+    if new_parent_id != code.parent_id:
+        lock_siblings(session, project_id, new_parent_id)
     ancestor_id = new_parent_id
     while ancestor_id is not None:
         if ancestor_id == code.id:
             raise BianmaError("E206", name=code.name)
-        ancestor_id = get_code(session, project_id, ancestor_id).parent_id
+        # Locked so that no one moves an ancestor beneath this code meanwhile (a cycle).
+        ancestor_id = get_code(session, project_id, ancestor_id, lock="key share").parent_id
     _check_sibling_free(session, project_id, new_parent_id, code.name, ignore_id=code.id)
     if new_parent_id == code.parent_id:
         return code

@@ -58,6 +58,12 @@ COLOR_NAMES = {
 }
 _HEX = re.compile(r"^#?([0-9a-fA-F]{6}|[0-9a-fA-F]{3})$")
 MAX_NAME = 200
+# A cell a spreadsheet would run as a formula (CSV injection: a code named "=HYPERLINK(…)"),
+# the same characters coding.exports neutralises. There a leading apostrophe is one-way; a
+# codebook CSV comes back in, so the apostrophe is added also before existing apostrophes
+# that precede such a character, and the import takes exactly one off again.
+_FORMULA = re.compile(r"'*[=+\-@\t\r]")
+_NEUTRALISED = re.compile(r"'+[=+\-@\t\r]")
 LIMITS = ImportLimits(max_file_bytes=10 * 1024 * 1024)
 
 
@@ -77,6 +83,7 @@ def read_codebook(filename: str, data: bytes) -> list[CodeSpec]:
     extension = PurePath(filename).suffix.lower()
     if extension == ".csv":
         rows, _encoding = read_csv_rows(filename, data)
+        rows = [(number, tuple(_unneutralised(cell) for cell in cells)) for number, cells in rows]
     elif extension == ".xlsx":
         rows = read_xlsx_rows(filename, data, LIMITS)
     else:
@@ -183,7 +190,8 @@ def export_csv(session: Session, project_id: int, *, lang: str = "zh",
                encoding: str = "utf-8-sig") -> bytes:
     """CSV with a BOM by default, which Excel needs to show Chinese correctly."""
     buffer = io.StringIO()
-    csv.writer(buffer, lineterminator="\r\n").writerows(export_rows(session, project_id, lang=lang))
+    rows = [[_neutralised(cell) for cell in row] for row in export_rows(session, project_id, lang=lang)]
+    csv.writer(buffer, lineterminator="\r\n").writerows(rows)
     return buffer.getvalue().encode(encoding)
 
 
@@ -194,6 +202,12 @@ def export_xlsx(session: Session, project_id: int, *, lang: str = "zh") -> bytes
     sheet.title = "编码本" if lang == "zh" else "Codebook"
     for row in rows:
         sheet.append(row)
+    for line in sheet.iter_rows(min_row=2):
+        for cell in line:
+            # openpyxl stores a string starting with "=" as a formula; these are names and
+            # definitions, so always text (lossless, unlike an apostrophe).
+            if isinstance(cell.value, str):
+                cell.data_type = "s"
     for cell in sheet[1]:
         cell.font = Font(bold=True)
     color_column = COLUMNS.index("color") + 1
@@ -281,6 +295,16 @@ def _columns(header: tuple[str, ...]) -> dict[str, int]:
             if key in aliases and field not in found:
                 found[field] = index
     return found
+
+
+def _neutralised(value: str) -> str:
+    """A CSV cell no spreadsheet runs as a formula (see ``_FORMULA``)."""
+    return "'" + value if _FORMULA.match(value) else value
+
+
+def _unneutralised(cell: str) -> str:
+    """The value ``_neutralised`` wrote ``cell`` for."""
+    return cell[1:] if _NEUTRALISED.match(cell) else cell
 
 
 def _cell(cells: tuple[str, ...], columns: dict[str, int], field: str) -> str:

@@ -15,7 +15,8 @@ from sqlalchemy.orm import Session
 
 from codebook import changes
 from codebook.codes import (
-    PATH_SEPARATOR, add_code, codings_count, get_code, move_code, update_code,
+    PATH_SEPARATOR, add_code, codings_count, get_code, lock_codes, lock_siblings, move_code,
+    update_code,
 )
 from i18n import BianmaError
 from storage import audit
@@ -66,20 +67,28 @@ def descendant_ids(session: Session, project_id: int, code_id: int) -> set[int]:
     return found
 
 
-def _siblings(session: Session, project_id: int, parent_id: int | None) -> list[Code]:
-    return list(session.scalars(
-        select(Code).where(
-            Code.project_id == project_id,
-            Code.parent_id.is_(None) if parent_id is None else Code.parent_id == parent_id,
-        ).order_by(Code.position, Code.id)
-    ))
+def _siblings(session: Session, project_id: int, parent_id: int | None, *,
+              lock: bool = False) -> list[Code]:
+    """The codes directly under ``parent_id`` in their order; ``lock``: locked for update
+    (in id order, the order every change locks codes in) and read afresh."""
+    query = select(Code).where(
+        Code.project_id == project_id,
+        Code.parent_id.is_(None) if parent_id is None else Code.parent_id == parent_id,
+    )
+    if not lock:
+        return list(session.scalars(query.order_by(Code.position, Code.id)))
+    locked = session.scalars(query.order_by(Code.id).with_for_update()
+                             .execution_options(populate_existing=True))
+    return sorted(locked, key=lambda code: (code.position, code.id))
 
 
 def reorder_code(session: Session, project_id: int, code_id: int, index: int,
                  *, coder: str | None = None) -> Code:
     """Put a code at ``index`` among its siblings (clamped to the ends)."""
-    code = get_code(session, project_id, code_id)
-    siblings = _siblings(session, project_id, code.parent_id)
+    # The sibling set first, so two reorders under one parent queue up instead of deadlocking.
+    lock_siblings(session, project_id, get_code(session, project_id, code_id).parent_id)
+    code = get_code(session, project_id, code_id, lock="update")
+    siblings = _siblings(session, project_id, code.parent_id, lock=True)
     order = [c for c in siblings if c.id != code.id]
     order.insert(max(0, min(index, len(order))), code)
     before = {str(c.id): c.position for c in siblings}
@@ -102,8 +111,10 @@ def merge_codes(session: Session, project_id: int, source_id: int, target_id: in
     Sub-codes whose names the target already uses are merged into those, level by level.
     Refused when the target is the source itself or lies beneath it.
     """
-    source = get_code(session, project_id, source_id)
-    target = get_code(session, project_id, target_id)
+    # Locked, so that whoever renamed either code or coded with it meanwhile has committed
+    # and is seen here, and no one else can until this merge is done.
+    codes = lock_codes(session, project_id, (source_id, target_id))
+    source, target = codes[source_id], codes[target_id]
     if source.id == target.id or target.id in descendant_ids(session, project_id, source.id):
         raise BianmaError("E208", source=code_path(session, source), target=code_path(session, target))
     changes.name_step(session, "history.merge", source=code_path(session, source),
@@ -115,6 +126,7 @@ def merge_codes(session: Session, project_id: int, source_id: int, target_id: in
 
 def _merge_into(session: Session, project_id: int, source: Code, target: Code, who: int,
                 coder: str | None) -> None:
+    lock_codes(session, project_id, (source.id, target.id))  # sub-codes merged level by level
     _move_codings(session, project_id, source, target, who)
     _move_code_memos(session, project_id, source, target.id, who)
     _carry_over_texts(session, project_id, source, target, who, coder)
@@ -156,12 +168,12 @@ def split_code(session: Session, project_id: int, code_id: int, name: str, codin
     The new code is a sibling of the old one unless ``same_parent`` is False, in which case it
     goes under ``parent_id`` (``None``: the top level).
     """
-    code = get_code(session, project_id, code_id)
+    code = get_code(session, project_id, code_id, lock="update")
     if not coding_ids:
         raise BianmaError("E214")
     codings = []
-    for coding_id in dict.fromkeys(coding_ids):
-        coding = session.get(Coding, coding_id)
+    for coding_id in sorted(set(coding_ids)):
+        coding = session.get(Coding, coding_id, with_for_update=True, populate_existing=True)
         if coding is None or coding.code_id != code.id:
             raise BianmaError("E215", coding=coding_id, name=code.name)
         codings.append(coding)
@@ -197,8 +209,11 @@ def delete_code(session: Session, project_id: int, code_id: int, *, codings: str
     to ``target_id``, ``"delete"`` deletes them with their memos. A code without codings needs
     no choice. Sub-codes move up to the deleted code's parent. Returns what was affected.
     """
-    impact = deletion_impact(session, project_id, code_id)
+    # The code and the one receiving its codings, locked as a merge locks them.
     code = get_code(session, project_id, code_id)
+    receiver = {"parent": code.parent_id, "code": target_id}.get(codings or "")
+    lock_codes(session, project_id, {code.id} | ({receiver} if receiver is not None else set()))
+    impact = deletion_impact(session, project_id, code_id)
     if codings not in DISPOSITIONS:
         if impact.codings or impact.code_memos:
             raise BianmaError("E210", name=impact.path, count=impact.codings, memos=impact.code_memos)
@@ -207,18 +222,20 @@ def delete_code(session: Session, project_id: int, code_id: int, *, codings: str
     if codings == "parent":
         if code.parent_id is None:
             raise BianmaError("E211", name=impact.path)
-        destination = get_code(session, project_id, code.parent_id)
+        destination = get_code(session, project_id, code.parent_id, lock="update")
     elif codings == "code":
         if target_id is None or target_id == code.id:
             raise BianmaError("E212", name=impact.path)
-        destination = get_code(session, project_id, target_id)
+        destination = get_code(session, project_id, target_id, lock="update")
     changes.name_step(session, "history.delete", name=impact.path)
     who = audit.coder_id(session, coder)
     if destination is not None:
         _move_codings(session, project_id, code, destination, who)
         _move_code_memos(session, project_id, code, destination.id, who)
     else:
-        for coding in list(session.scalars(select(Coding).where(Coding.code_id == code.id))):
+        for coding in list(session.scalars(select(Coding).where(Coding.code_id == code.id)
+                                           .order_by(Coding.id).with_for_update()
+                                           .execution_options(populate_existing=True))):
             _drop_coding(session, project_id, coding, who)
         for memo in list(session.scalars(select(Memo).where(Memo.code_id == code.id))):
             before = changes.snapshot(memo)
@@ -249,8 +266,10 @@ def set_example_from_coding(session: Session, project_id: int, code_id: int, cod
 
 
 def _move_codings(session: Session, project_id: int, source: Code, target: Code, who: int) -> None:
+    # Locked: a coding removed or recoded meanwhile is not moved as well.
     moving = list(session.scalars(select(Coding).where(Coding.code_id == source.id)
-                                  .order_by(Coding.id)))
+                                  .order_by(Coding.id).with_for_update()
+                                  .execution_options(populate_existing=True)))
     if moving and not target.is_codable:
         raise BianmaError("E213", name=target.name, count=len(moving))
     for coding in moving:

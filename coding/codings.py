@@ -1,7 +1,9 @@
 """Codings: a code applied by a coder to a span ``[start, end)`` of a document.
 
 Codings overlap freely; the same coder applying the same code to the same span twice keeps
-one coding, so a double click never counts twice in a frequency table.
+one coding, so a double click never counts twice in a frequency table. The store holds to
+that too (a unique index), so two sessions of one coder applying it at the same moment still
+keep one.
 """
 
 from __future__ import annotations
@@ -11,16 +13,17 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from codebook import changes
-from codebook.codes import code_tree, get_code
+from codebook.codes import LOCKS, code_tree, get_code, lock_codes
 from corpus.documents import get_document
 from i18n import BianmaError
 from storage import audit
 from storage.tables import Code, Coder, Coding, Document, Memo, Passage, utcnow
 
-PROVENANCES = ("manual", "suggested")
+PROVENANCES = ("manual", "suggested", "machine")
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,14 +63,23 @@ def apply_codes(
     coder: str | None = None,
     provenance: str = "manual",
 ) -> list[Coding]:
-    """Code one span with one or several codes; returns the codings (new or already there)."""
+    """Code one span with one or several codes; returns the codings (new or already there).
+
+    The document and the codes are locked against deletion (not against other codings) until
+    the transaction ends: a merge or delete that began first is waited for, and then a code
+    it removed is refused with E205.
+    """
+    # Locked, and held in ``document`` while get_document runs: the session keeps loaded rows
+    # only weakly, so without it get_document would read the row a second time.
+    document = session.get(Document, document_id, with_for_update=LOCKS["key share"])
     document = get_document(session, document_id)
     check_span(document, start, end)
     if not code_ids:
         raise BianmaError("E303")
     if provenance not in PROVENANCES:
         raise ValueError(f"unknown provenance {provenance!r}")
-    codes = [get_code(session, document.project_id, code_id) for code_id in code_ids]
+    locked = lock_codes(session, document.project_id, code_ids, lock="key share")
+    codes = [locked[code_id] for code_id in code_ids]
     for code in codes:
         if not code.is_codable:
             raise BianmaError("E305", name=code.name)
@@ -76,19 +88,24 @@ def apply_codes(
                       text=_excerpt(document.text[start:end]))
     result = []
     for code in codes:
-        existing = session.scalar(
-            select(Coding).where(
-                Coding.document_id == document.id, Coding.code_id == code.id,
-                Coding.coder_id == who, Coding.start == start, Coding.end == end,
-            )
-        )
+        existing = _same_coding(session, document.id, code.id, who, start, end)
         if existing is not None:
             result.append(existing)
             continue
         coding = Coding(document_id=document.id, code_id=code.id, coder_id=who,
                         start=start, end=end, provenance=provenance)
-        session.add(coding)
-        session.flush()
+        try:
+            with session.begin_nested():
+                session.add(coding)
+                session.flush()
+        except IntegrityError:
+            # The same coder's other session stored this very coding after we looked and has
+            # committed it (the unique index made us wait for it): it is the one we keep.
+            existing = _same_coding(session, document.id, code.id, who, start, end)
+            if existing is None:
+                raise
+            result.append(existing)
+            continue
         changes.record(
             session, project_id=document.project_id, coder=who, action="add", entity="coding",
             entity_id=coding.id, document_id=document.id, code_id=code.id, start=start, end=end,
@@ -98,9 +115,18 @@ def apply_codes(
     return result
 
 
+def _same_coding(session: Session, document_id: int, code_id: int, coder_id: int, start: int,
+                 end: int) -> Coding | None:
+    return session.scalar(select(Coding).where(
+        Coding.document_id == document_id, Coding.code_id == code_id,
+        Coding.coder_id == coder_id, Coding.start == start, Coding.end == end,
+    ))
+
+
 def remove_coding(session: Session, coding_id: int, *, coder: str | None = None) -> int:
     """Delete one coding (its memo goes with it); returns the id removed."""
-    coding = session.get(Coding, coding_id)
+    # Locked and read afresh: removed meanwhile by someone else is E304, not a stale delete.
+    coding = session.get(Coding, coding_id, with_for_update=True, populate_existing=True)
     if coding is None:
         raise BianmaError("E304", coding=coding_id)
     document = get_document(session, coding.document_id)
@@ -124,7 +150,9 @@ def remove_coding(session: Session, coding_id: int, *, coder: str | None = None)
 
 def write_coding_memo(session: Session, coding_id: int, text: str, *, coder: str | None = None) -> str:
     """Set the memo of a coding (one per coding); empty text deletes it. Returns the text kept."""
-    coding = session.get(Coding, coding_id)
+    # The coding locked against removal (FOR UPDATE by remove_coding, a merge or a split)
+    # while its memo is written; two memos on one coding queue up on the same lock.
+    coding = session.get(Coding, coding_id, with_for_update=True, populate_existing=True)
     if coding is None:
         raise BianmaError("E304", coding=coding_id)
     document = get_document(session, coding.document_id)

@@ -285,10 +285,11 @@ def _mark_codings(codes: list[ParsedCode], sources: list[QdpxSource]) -> None:
 def _offset_map(raw: str):
     """Positions in the text as the file has it -> positions in the normalised text.
 
-    Normalising drops a leading byte-order mark and the ``\\r`` of every ``\\r\\n``; a position
-    moves back by the number of characters dropped before it.
+    Normalising drops the leading byte-order marks (``strip_bom``: all of them) and the
+    ``\\r`` of every ``\\r\\n``; a position moves back by the number of characters dropped
+    before it.
     """
-    dropped = [0] if raw.startswith(BOM) else []
+    dropped = list(range(len(raw) - len(raw.lstrip(BOM))))
     index = raw.find("\r\n")
     while index != -1:
         dropped.append(index)

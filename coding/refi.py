@@ -141,6 +141,11 @@ def parse_xml(data: bytes, part: str) -> Element:
         raise BianmaError("E807", part=part) from error
     except defusedxml.ElementTree.ParseError as error:
         raise BianmaError("E806", part=part, detail=str(error)) from error
+    # expat reads UTF-8, UTF-16 and single-byte encodings only: a document declared in GBK
+    # raises ValueError, one in an encoding Python does not know LookupError. REFI-QDA files
+    # are UTF-8 by the standard, so both are malformed.
+    except (ValueError, LookupError) as error:
+        raise BianmaError("E806", part=part, detail=str(error)) from error
 
 
 def check_root(root: Element, namespace: str, name: str, part: str) -> None:

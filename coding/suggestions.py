@@ -16,6 +16,7 @@ from typing import Any
 
 import numpy as np
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from codebook import changes
@@ -195,8 +196,19 @@ def _add_coding(session: Session, document: Document, code_id: int, coder_id: in
     """A coding recorded for undo exactly as ``coding.codings.apply_codes`` records one."""
     coding = Coding(document_id=document.id, code_id=code_id, coder_id=coder_id, start=start, end=end,
                     provenance=provenance, model_id=model_id)
-    session.add(coding)
-    session.flush()
+    try:
+        with session.begin_nested():
+            session.add(coding)
+            session.flush()
+    except IntegrityError:
+        # The same coder's other session stored this very coding and committed it first
+        # (the unique index made us wait): keep theirs rather than fail.
+        existing = session.scalar(select(Coding).where(
+            Coding.document_id == document.id, Coding.code_id == code_id,
+            Coding.coder_id == coder_id, Coding.start == start, Coding.end == end))
+        if existing is None:
+            raise
+        return existing
     changes.record(session, project_id=document.project_id, coder=coder_id, action="add",
                    entity="coding", entity_id=coding.id, document_id=document.id, code_id=code_id,
                    start=start, end=end, row=changes.snapshot(coding))

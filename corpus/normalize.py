@@ -1,7 +1,7 @@
 """Text normalisation applied once at import, before any offset is computed, and timestamps.
 
 Every stored span is an index into the normalised text, so this step is deliberately minimal:
-it only unifies line endings and drops a leading byte-order mark. No NFKC, no full-width to
+it only unifies line endings and drops leading byte-order marks. No NFKC, no full-width to
 half-width folding, no whitespace collapsing: each of those would move characters the
 researcher wrote and make the document differ from the file they know. Timestamps, which stay
 in the text as written, are stored beside each passage in one form, ``HH:MM:SS``.
@@ -24,8 +24,13 @@ def normalize_newlines(text: str) -> str:
 
 
 def strip_bom(text: str) -> str:
-    """Drop a byte-order mark at the very start (left by some decoders and by Word exports)."""
-    return text[1:] if text.startswith(BOM) else text
+    """Drop the byte-order marks at the very start (left by some decoders and by Word exports).
+
+    All of them, not just one: a file saved twice by tools that each add a mark starts with
+    several, and stripping only one would leave the next to be stripped at the next import of
+    the same text, changing it (and every offset) a second time.
+    """
+    return text.lstrip(BOM)
 
 
 def normalize_text(text: str) -> str:

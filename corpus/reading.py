@@ -10,6 +10,7 @@ from __future__ import annotations
 import csv
 import io
 import re
+import threading
 import zipfile
 import zlib
 from dataclasses import dataclass
@@ -54,6 +55,7 @@ _BINARY_SIGNATURES = (
 # line break and \x0c stay allowed).
 _CONTROL = re.compile(r"[\x00-\x08\x0e-\x1f\x7f]")
 _CONTROL_BYTES = bytes([*range(0x00, 0x09), *range(0x0E, 0x20), 0x7F])
+_FIELD_LIMIT_LOCK = threading.Lock()
 
 
 @dataclass(frozen=True, slots=True)
@@ -155,6 +157,7 @@ def read_csv_rows(filename: str, data: bytes) -> tuple[list[TableRow], str]:
     text = normalize_text(decoded.text)
     first_line = text.split("\n", 1)[0]
     delimiter = "\t" if "\t" in first_line and "," not in first_line else ","
+    _allow_fields_of(len(text))
     rows: list[TableRow] = []
     # strict: an unpaired quote is reported (E113) instead of silently swallowing later rows.
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
@@ -164,6 +167,19 @@ def read_csv_rows(filename: str, data: bytes) -> tuple[list[TableRow], str]:
     except csv.Error as error:
         raise BianmaError("E113", filename=filename, row=len(rows) + 1) from error
     return rows, decoded.encoding
+
+
+def _allow_fields_of(length: int) -> None:
+    """Let one CSV cell be as long as the whole (already size-checked) text.
+
+    Python's csv refuses a field over 131,072 characters with the same ``csv.Error`` as an
+    unpaired quote, so a long answer pasted into one cell was reported as E113. The limit is
+    process-wide: it is only ever raised, under a lock, so a reader in another thread never
+    sees it lowered under a cell it is reading.
+    """
+    with _FIELD_LIMIT_LOCK:
+        if csv.field_size_limit() <= length:
+            csv.field_size_limit(length + 1)
 
 
 def read_xlsx_rows(filename: str, data: bytes, limits: ImportLimits) -> list[TableRow]:
@@ -222,7 +238,10 @@ def _refuse_dtd(filename: str, archive: zipfile.ZipFile, entry: zipfile.ZipInfo,
                 return
         except DefusedXmlException as error:
             raise BianmaError("E110", filename=filename) from error
-        except defusedxml.ElementTree.ParseError as error:
+        # ValueError: a part declared in a multi-byte legacy encoding (GBK), which expat
+        # cannot read; LookupError: an encoding Python does not know. Office writes UTF-8 or
+        # UTF-16 only, so either means a damaged or forged file.
+        except (defusedxml.ElementTree.ParseError, ValueError, LookupError) as error:
             raise BianmaError(code, filename=filename) from error
 
 

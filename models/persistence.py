@@ -18,6 +18,7 @@ from __future__ import annotations
 import hashlib
 import json
 import zipfile
+import zlib
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass
 from pathlib import Path
@@ -161,9 +162,15 @@ def _read_member(archive: zipfile.ZipFile, name: str, limit: int, path: str | Pa
     info = archive.getinfo(name)
     if info.file_size > limit:
         raise BianmaError("E722", path=str(path))
-    with archive.open(info) as member:
-        # the declared size can lie: read at most one byte past the limit
-        data = member.read(limit + 1)
+    try:
+        with archive.open(info) as member:
+            # the declared size can lie: read at most one byte past the limit
+            data = member.read(limit + 1)
+    # RuntimeError: an encrypted member; NotImplementedError: an unknown compression method;
+    # BadZipFile: a CRC mismatch or a damaged header; zlib.error and EOFError: a damaged stream.
+    except (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError, RuntimeError,
+            ValueError) as error:
+        raise BianmaError("E722", path=str(path)) from error
     if len(data) > limit:
         raise BianmaError("E722", path=str(path))
     return data
@@ -176,9 +183,19 @@ def _metadata(archive: zipfile.ZipFile, path: str | Path) -> ModelMetadata:
         meta = ModelMetadata(**fields)
     except (ValueError, TypeError) as error:
         raise BianmaError("E722", path=str(path)) from error
-    if meta.kind not in KINDS or meta.format_version != FORMAT_VERSION:
+    if not _well_typed(meta) or meta.kind not in KINDS or meta.format_version != FORMAT_VERSION:
         raise BianmaError("E722", path=str(path))
     return meta
+
+
+def _well_typed(meta: ModelMetadata) -> bool:
+    """JSON gives whatever the file holds: a list where a string belongs is a forgery (and
+    unhashable, so a plain ``in KINDS`` would raise on it)."""
+    texts = (meta.kind, meta.sklearn_version, meta.skops_version, meta.codebook_hash,
+             meta.dictionary_version, meta.model_sha256)
+    return (all(isinstance(value, str) for value in texts)
+            and type(meta.format_version) is int
+            and isinstance(meta.codes, list) and all(isinstance(code, str) for code in meta.codes))
 
 
 def _check_versions(

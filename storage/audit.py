@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from storage.tables import Coder, Event
@@ -19,8 +20,18 @@ def coder_id(session: Session, name: str | None) -> int:
     if found is not None:
         return found
     coder = Coder(name=name)
-    session.add(coder)
-    session.flush()
+    try:
+        # A savepoint: if another session created the same coder after we looked, only
+        # this insert is undone, not the action it belongs to.
+        with session.begin_nested():
+            session.add(coder)
+            session.flush()
+    except IntegrityError:
+        # The other session has committed it by now (the unique name made us wait for it).
+        found = session.scalar(select(Coder.id).where(Coder.name == name))
+        if found is None:
+            raise
+        return found
     return coder.id
 
 

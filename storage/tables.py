@@ -210,7 +210,7 @@ class Coding(Base):
         Index("ix_codings_document", "document_id", "start"),
         Index("ix_codings_code", "code_id"),
         # Covers the reports' GROUP BY (document, code, coder) without touching the table.
-        Index("ix_codings_document_code", "document_id", "code_id", "coder_id", "start", "end"),
+        Index("ix_codings_document_code", "document_id", "code_id", "coder_id", "start", "end", unique=True),
     )
     id: Mapped[int] = mapped_column(primary_key=True)
     document_id: Mapped[int] = mapped_column(ForeignKey("documents.id", ondelete="CASCADE"))

@@ -68,8 +68,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "复制数据库“{path}”时出错（{detail}），没有写出备份。",
         "Copying the database “{path}” failed ({detail}); no backup was written.",
     ),
-    # For ui.common.act and cli.main to show when SQLite's busy timeout runs out ("database is
-    # locked"): another transaction held the write lock longer than the engine waits.
+    # Raised by the store itself (storage.engine) when SQLite's busy timeout or PostgreSQL's
+    # lock_timeout runs out: another transaction held the lock longer than the engine waits.
     "E463": (
         "数据库正忙（另一项修改占用的时间过长），本次操作没有保存。请稍后再试一次。",
         "The store is busy (another change is taking too long); nothing of this action was "
@@ -79,6 +79,15 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "文件“{path}”含有 Bianma 数据库中不会有的触发器或视图（{names}），为安全起见未恢复。",
         "The file “{path}” contains triggers or views a Bianma store never has ({names}); for "
         "safety it was not restored.",
+    ),
+    # Raised by the store itself (storage.engine) when two people's changes to the same rows
+    # cannot both be applied: an update or deletion found the row already changed or deleted
+    # by someone else, or PostgreSQL broke a deadlock or could not serialise the two.
+    "E465": (
+        "有人在同一时间修改或删除了同样的内容，本次操作与之冲突，没有保存任何改动。请刷新页面，确认最新内容后再试一次。",
+        "Someone changed or deleted the same items at the same moment; this action conflicted "
+        "with theirs and nothing of it was saved. Reload the page, check what is there now and "
+        "try again.",
     ),
     # --- results --------------------------------------------------------------------------
     "maintenance.backup_done": (

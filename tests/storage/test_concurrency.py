@@ -201,18 +201,16 @@ def problems(Session, ids) -> list[str]:
 # (first, second): what the first session does while the second one acts on the same code.
 SCENARIOS = [("rename", "merge"), ("merge", "rename"), ("code", "merge"), ("merge", "code"),
              ("same coding", "same coding"), ("new coder", "new coder again")]
-# What happens now, on both backends (see the report for the fixes): a refused action must be a
-# BianmaError, and nothing anyone committed may vanish or disagree with the event log.
-KNOWN = {
-    ("rename", "merge"): "both commit; the merge read the code before the rename committed and "
-                         "deletes it under its old name (the rename is lost, undo restores the "
-                         "old name)",
-    ("merge", "rename"): "the rename fails with SQLAlchemy's StaleDataError, not a coded message",
-    ("code", "merge"): "both commit; the merge did not see the new coding, and deleting the code "
-                       "cascades to it: a committed coding vanishes without an event",
-    ("merge", "code"): "the coding fails with a raw foreign-key IntegrityError, not E205",
-    ("same coding", "same coding"): "both insert: the same coding is stored twice",
-    ("new coder", "new coder again"): "the second fails with a raw IntegrityError on coders.name",
+# What each pair comes to, on both backends: the second waits for the first to commit and
+# then works on what the first left (SQLite takes the write lock at BEGIN; PostgreSQL locks the
+# code's row), so a code merged away is refused with E205 and the rest simply both apply.
+EXPECTED = {
+    ("rename", "merge"): ("ok", "ok"),  # the merge removes the code under its new name
+    ("merge", "rename"): ("ok", "E205"),
+    ("code", "merge"): ("ok", "ok"),  # the new coding moves to the target with the others
+    ("merge", "code"): ("ok", "E205"),
+    ("same coding", "same coding"): ("ok", "ok"),  # one coding, both get it back
+    ("new coder", "new coder again"): ("ok", "ok"),
 }
 
 
@@ -233,15 +231,119 @@ def test_concurrent_changes_are_never_half_applied(Session, two_codes, scenario)
     assert two_codes["target"] in codes
 
 
-@pytest.mark.parametrize("scenario", [
-    pytest.param(s, marks=pytest.mark.xfail(strict=True, raises=AssertionError, reason=KNOWN[s]))
-    for s in SCENARIOS], ids=" then ".join)
+@pytest.mark.parametrize("scenario", SCENARIOS, ids=" then ".join)
 def test_concurrent_changes_are_serialised_or_refused_with_a_message(Session, two_codes, scenario):
     steps = actions(two_codes)
     outcomes = interleave(Session, steps[scenario[0]], steps[scenario[1]])
     unclear = [o for o in outcomes if o != "ok" and not o.startswith("E")]
     assert unclear == [], f"refused without a coded message: {unclear}"
     assert problems(Session, two_codes) == []
+    assert outcomes == EXPECTED[scenario]
+
+
+def backend(url: str) -> str:
+    return "sqlite" if url.startswith("sqlite") else "postgresql"
+
+
+def test_a_lock_held_longer_than_the_engine_waits_is_refused_with_e463(database_url, Session,
+                                                                        two_codes):
+    """Someone's rename holds the code (SQLite: the write lock) and does not finish: a second
+    change waits as long as the engine allows, then is refused with E463, and nothing of it
+    is stored."""
+    patient = make_engine(database_url, lock_wait=0.5)
+    holder = Session()
+    try:
+        holder.begin()
+        update_code(holder, two_codes["project"], two_codes["source"], name="还没提交", coder="甲")
+        holder.flush()
+        started = time.perf_counter()
+        with pytest.raises(BianmaError) as caught:
+            with make_sessionmaker(patient).begin() as s:
+                update_code(s, two_codes["project"], two_codes["source"], name="等不及", coder="乙")
+        assert caught.value.code == "E463"
+        assert 0.4 < time.perf_counter() - started < 20
+    finally:
+        holder.rollback()
+        holder.close()
+        patient.dispose()
+    with Session() as s:
+        assert s.get(Code, two_codes["source"]).name == "甲代码"
+
+
+def test_a_session_that_only_reads_holds_up_no_change(database_url, Session, two_codes):
+    """A page reading (a session without ``begin()``, its transaction still open) takes no
+    write lock: a change goes through at once, well inside a short lock wait."""
+    patient = make_engine(database_url, lock_wait=0.5)
+    reader = Session()
+    try:
+        assert reader.get(Code, two_codes["source"]).name == "甲代码"
+        assert reader.in_transaction()
+        with make_sessionmaker(patient).begin() as s:
+            update_code(s, two_codes["project"], two_codes["source"], name="读的时候改", coder="乙")
+    finally:
+        reader.close()
+        patient.dispose()
+    with Session() as s:
+        assert s.get(Code, two_codes["source"]).name == "读的时候改"
+
+
+def test_a_change_made_from_a_stale_read_is_refused_with_a_message(database_url, Session, two_codes):
+    """A session that read a code before someone else merged it away, then changes it outside
+    ``Session.begin()`` (so without a lock): refused with a code, and nothing is stored."""
+    stale = Session()
+    try:
+        code = stale.get(Code, two_codes["source"])
+        with Session.begin() as s:
+            merge_codes(s, two_codes["project"], two_codes["source"], two_codes["target"], coder="乙")
+        code.name = "改晚了"
+        with pytest.raises(BianmaError) as caught:
+            stale.commit()
+    finally:
+        stale.close()
+    # SQLite refuses the write of a transaction whose snapshot is out of date; PostgreSQL's
+    # UPDATE finds no row, which SQLAlchemy reports as stale data.
+    assert caught.value.code == {"sqlite": "E463", "postgresql": "E465"}[backend(database_url)]
+    assert problems(Session, two_codes) == []
+
+
+def test_migration_0005_folds_codings_stored_twice_and_keeps_their_memos(engine, Session):
+    """Duplicates stored before the unique index: the lowest id stays, the memos' text is
+    joined onto it (once), each coding removed has an event, and a new duplicate is refused
+    by the store itself."""
+    from sqlalchemy.exc import IntegrityError
+
+    from storage.migrate import downgrade, upgrade
+    from storage.tables import Coder
+
+    downgrade(engine, "0004")
+    with Session.begin() as s:
+        project = create_project(s, "重复编码")
+        document = import_document(s, project.id, "访谈.txt", TEXT.encode("utf-8"))
+        code = add_code(s, project.id, "甲代码")
+        coder = s.scalar(select(Coder).where(Coder.name == "研究者"))
+        span = dict(document_id=document.id, code_id=code.id, coder_id=coder.id, start=4, end=8)
+        kept, twin, third = (Coding(**span) for _ in range(3))
+        other = Coding(**{**span, "end": 9})
+        s.add_all([kept, twin, third, other])
+        s.flush()
+        s.add_all([Memo(project_id=project.id, coding_id=kept.id, author_id=coder.id, text="甲的想法"),
+                   Memo(project_id=project.id, coding_id=twin.id, author_id=coder.id, text="乙的补充"),
+                   Memo(project_id=project.id, coding_id=third.id, author_id=coder.id, text="甲的想法")])
+        ids = (project.id, kept.id, twin.id, third.id, other.id)
+    project_id, kept_id, twin_id, third_id, other_id = ids
+    upgrade(engine)
+    with Session() as s:
+        assert sorted(s.scalars(select(Coding.id))) == [kept_id, other_id]
+        assert s.execute(select(Memo.coding_id, Memo.text)).all() == [(kept_id, "甲的想法\n\n乙的补充")]
+        removed = s.execute(select(Event.entity_id, Event.payload).where(
+            Event.project_id == project_id, Event.entity == "coding", Event.action == "remove")
+            .order_by(Event.id)).all()
+        assert [(entity_id, payload["kept"]) for entity_id, payload in removed] == [
+            (twin_id, kept_id), (third_id, kept_id)]
+        assert all("step" not in payload for _id, payload in removed)  # closes the undo history
+    with pytest.raises(IntegrityError):
+        with Session.begin() as s:
+            s.add(Coding(**span))
 
 
 # --- a process killed in the middle of an import ---------------------------------------------

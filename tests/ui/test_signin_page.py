@@ -74,20 +74,26 @@ def test_a_coder_sees_only_own_projects_and_codes_under_the_account(team_home, s
     assert at.title[0].value == "登录"
 
 
-def test_a_coder_cannot_change_the_codebook(team_home, store):
+def test_a_coder_adds_codes_but_cannot_reshape_the_codebook(team_home, store):
     with store.begin() as s:
         demo = s.scalar(select(Membership.project_id).join(Coder).where(Coder.name == "王老师"))
         accounts.set_member(s, demo, "李同学", "coder")
         codes = s.scalar(select(func.count(Code.id)))
+        positions = s.execute(select(Code.id, Code.position).order_by(Code.id)).all()
     at = sign_in("李同学", "student-password")
     at.sidebar.selectbox(key="sidebar_project").set_value(demo).run()
     at.switch_page("ui/codebook.py").run()
     assert not at.exception, at.exception
     at.text_input(key="codebook_name").input("新代码")
     next(b for b in at.button if b.label == "添加代码").click().run()
+    assert not at.error
+    with store() as s:
+        assert s.scalar(select(func.count(Code.id))) == codes + 1
+    at.button(key="codebook_down").click().run()
     assert "[E402]" in at.error[0].value
     with store() as s:
-        assert s.scalar(select(func.count(Code.id))) == codes
+        assert s.execute(select(Code.id, Code.position).where(Code.id.in_([i for i, _ in positions]))
+                         .order_by(Code.id)).all() == positions
 
 
 def test_the_administrator_invites_a_member_with_a_temporary_password(team_home, store):
