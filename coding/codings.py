@@ -190,24 +190,26 @@ def _segments(session: Session, query) -> list[CodedSegment]:
     rows = session.execute(query).all()
     if not rows:
         return []
-    project_id = rows[0][1].project_id
-    paths = {node.id: node.path for node in code_tree(session, project_id)}
+    paths = {node.id: node.path for node in code_tree(session, rows[0].project_id)}
     memos = dict(
         session.execute(
-            select(Memo.coding_id, Memo.text).where(Memo.coding_id.in_([r[0].id for r in rows]))
+            select(Memo.coding_id, Memo.text).where(Memo.coding_id.in_([r.id for r in rows]))
         ).all()
     )
-    speakers = _speaker_lookup(session, {r[1].id for r in rows})
+    document_ids = {r.document_id for r in rows}
+    # Each document's text is read once, not carried by every coding row.
+    texts = dict(session.execute(select(Document.id, Document.text).where(Document.id.in_(document_ids))).all())
+    speakers = _speaker_lookup(session, document_ids)
     return [
         CodedSegment(
-            id=coding.id, document_id=document.id, document=document.name,
-            code_id=code.id, code_path=paths[code.id], color=code.color,
-            start=coding.start, end=coding.end, text=document.text[coding.start:coding.end],
-            coder=coder_name, provenance=coding.provenance,
-            speaker=speakers(document.id, coding.start),
-            created_at=coding.created_at, memo=memos.get(coding.id, ""),
+            id=r.id, document_id=r.document_id, document=r.document_name,
+            code_id=r.code_id, code_path=paths[r.code_id], color=r.color,
+            start=r.start, end=r.end, text=texts[r.document_id][r.start:r.end],
+            coder=r.coder_name, provenance=r.provenance,
+            speaker=speakers(r.document_id, r.start),
+            created_at=r.created_at, memo=memos.get(r.id, ""),
         )
-        for coding, document, code, coder_name in rows
+        for r in rows
     ]
 
 
@@ -235,8 +237,12 @@ def _speaker_lookup(session: Session, document_ids: set[int]):
 
 
 def _base_query():
+    """Only the columns a segment needs: selecting whole documents would fetch the text again
+    with every coding."""
     return (
-        select(Coding, Document, Code, Coder.name)
+        select(Coding.id, Coding.document_id, Coding.code_id, Coding.start, Coding.end,
+               Coding.provenance, Coding.created_at, Document.project_id,
+               Document.name.label("document_name"), Code.color, Coder.name.label("coder_name"))
         .join(Document, Document.id == Coding.document_id)
         .join(Code, Code.id == Coding.code_id)
         .join(Coder, Coder.id == Coding.coder_id)
