@@ -27,6 +27,7 @@ for path in (ROOT, ROOT / "tests"):  # the PostgreSQL run borrows the tests' thr
 
 import argparse  # noqa: E402
 import multiprocessing  # noqa: E402
+from queue import Empty  # noqa: E402
 import os  # noqa: E402
 import tempfile  # noqa: E402
 import threading  # noqa: E402
@@ -167,9 +168,17 @@ def run_processes(url: str, document_id: int, code_id: int, writers: int, count:
     for process in processes:
         process.start()
     results = []
+    deadline = time.monotonic() + timeout
     try:
-        for _ in processes:
-            results.append(queue.get(timeout=timeout))
+        while len(results) < writers:
+            try:
+                results.append(queue.get(timeout=2))
+            except Empty:
+                # A writer that died never reports: say so now, not at the deadline.
+                dead = [p.exitcode for p in processes if p.exitcode not in (None, 0)]
+                if dead or time.monotonic() > deadline:
+                    raise RuntimeError(f"writers did not report: exit codes "
+                                       f"{[p.exitcode for p in processes]}") from None
     finally:
         for process in processes:
             process.join(timeout=30)
