@@ -11,30 +11,18 @@ from pathlib import Path
 from sqlalchemy import select
 from streamlit.testing.v1 import AppTest
 
+from single_page import open_page as open_single_page
+
 from codebook.codes import find_code_by_path
 from coding.codings import apply_codes
 from demo.seed import CODINGS, DEMO_NAME
 from storage.tables import Event, Project
 
-ROOT = Path(__file__).resolve().parents[2]
 TIMEOUT = 60
-ENTRY = """
-import streamlit as st
-from ui.layout import sidebar
-
-st.set_page_config(page_title="编码 Bianma", layout="wide")
-sidebar()
-st.navigation([st.Page({page!r}, default=True)]).run()
-"""
 
 
 def open_page(home: Path, page: str) -> AppTest:
-    entry = home / f"entry_{Path(page).stem}.py"
-    entry.write_text(ENTRY.format(page=str(ROOT / page)), encoding="utf-8")
-    at = AppTest.from_file(str(entry), default_timeout=TIMEOUT)
-    at.run()
-    assert not at.exception, at.exception
-    return at
+    return open_single_page(home, page, timeout=TIMEOUT)
 
 
 def frame(at: AppTest, index: int) -> list[dict]:

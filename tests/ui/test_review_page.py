@@ -7,6 +7,8 @@ from pathlib import Path
 from sqlalchemy import select
 from streamlit.testing.v1 import AppTest
 
+from single_page import open_page as open_single_page
+
 from coding.suggester_training import train_suggester
 from coding.suggestions import ORDERS, review_queue
 from demo.seed import DEMO_NAME
@@ -14,25 +16,11 @@ from storage.audit import DEFAULT_CODER
 from storage.tables import Coding, Passage, Project, SuggestionDecision
 from suggester_project import add_interviews
 
-ROOT = Path(__file__).resolve().parents[2]
 TIMEOUT = 120
-ENTRY = """
-import streamlit as st
-from ui.layout import sidebar
-
-st.set_page_config(page_title="编码 Bianma", layout="wide")
-sidebar()
-st.navigation([st.Page({page!r}, default=True)]).run()
-"""
 
 
 def open_page(home: Path, page: str) -> AppTest:
-    entry = home / f"entry_{Path(page).stem}.py"
-    entry.write_text(ENTRY.format(page=str(ROOT / page)), encoding="utf-8")
-    at = AppTest.from_file(str(entry), default_timeout=TIMEOUT)
-    at.run()
-    assert not at.exception, at.exception
-    return at
+    return open_single_page(home, page, timeout=TIMEOUT)
 
 
 def decision_buttons(at: AppTest, kind: str) -> list:

@@ -8,6 +8,8 @@ from pathlib import Path
 from sqlalchemy import func, select
 from streamlit.testing.v1 import AppTest
 
+from single_page import open_page as open_single_page
+
 from codebook.codes import add_code_path
 from coding.codings import apply_codes
 from corpus.documents import import_document
@@ -16,28 +18,13 @@ from demo.seed import DEMO_NAME
 from storage.tables import Coding, Project, SuggesterModel
 from suggester_project import add_interviews
 
-ROOT = Path(__file__).resolve().parents[2]
 TIMEOUT = 120
-ENTRY = """
-import streamlit as st
-from ui.layout import sidebar
-
-st.set_page_config(page_title="编码 Bianma", layout="wide")
-sidebar()
-st.navigation([st.Page({page!r}, default=True)]).run()
-"""
-
 
 # dataframes in page order: versions, figures, per code, training data
 
 
 def open_page(home: Path, page: str) -> AppTest:
-    entry = home / f"entry_{Path(page).stem}.py"
-    entry.write_text(ENTRY.format(page=str(ROOT / page)), encoding="utf-8")
-    at = AppTest.from_file(str(entry), default_timeout=TIMEOUT)
-    at.run()
-    assert not at.exception, at.exception
-    return at
+    return open_single_page(home, page, timeout=TIMEOUT)
 
 
 def demo_id(store) -> int:
