@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import PurePath
 
-from sqlalchemy import func, select
+from sqlalchemy import func, insert, select
 from sqlalchemy.orm import Session
 
 from corpus.dictionary import project_tokenizer
@@ -37,18 +37,20 @@ class DocumentSummary:
     case: str | None
 
 
-def _passages(parsed: ParsedDocument, tokenizer: Tokenizer) -> list[Passage]:
+def _passage_rows(parsed: ParsedDocument, tokenizer: Tokenizer) -> list[dict]:
     # One batched call for the whole document, and only lengths kept: building Token objects
     # per passage would cost more than cutting the words.
     words = tokenizer.lcut_many([parsed.text[p.start:p.end] for p in parsed.passages])
     return [
-        Passage(
-            index=p.index, start=p.start, end=p.end, speaker=p.speaker, timestamp=p.timestamp,
-            sentences=[[s, e] for s, e in p.sentences],
-            token_lengths=[len(word) for word in passage_words],
-        )
+        {"index": p.index, "start": p.start, "end": p.end, "speaker": p.speaker,
+         "timestamp": p.timestamp, "sentences": [[s, e] for s, e in p.sentences],
+         "token_lengths": [len(word) for word in passage_words]}
         for p, passage_words in zip(parsed.passages, words)
     ]
+
+
+def _passages(parsed: ParsedDocument, tokenizer: Tokenizer) -> list[Passage]:
+    return [Passage(**row) for row in _passage_rows(parsed, tokenizer)]
 
 
 def import_document(
@@ -70,19 +72,23 @@ def import_document(
         raise BianmaError("E005", name=name)
     parsed = parse_document(filename, data, kind)
     tokenizer = project_tokenizer(project)
-    passages = _passages(parsed, tokenizer)
+    rows = _passage_rows(parsed, tokenizer)
     position = session.scalar(select(func.count(Document.id)).where(Document.project_id == project.id))
     document = Document(
         project_id=project.id, name=name, kind=kind, original_filename=filename,
         encoding=parsed.encoding, text=parsed.text, position=position or 0,
-        dictionary_version=tokenizer.dictionary_version, passages=passages,
+        dictionary_version=tokenizer.dictionary_version,
     )
     session.add(document)
     session.flush()
+    if rows:
+        # One executemany instead of an INSERT per passage (SQLite cannot batch inserts whose
+        # generated ids the ORM waits for); the passages load on first use.
+        session.execute(insert(Passage), [{**row, "document_id": document.id} for row in rows])
     audit.record(
         session, project_id=project.id, coder=audit.coder_id(session, coder), action="import",
         entity="document", entity_id=document.id, name=name, filename=filename,
-        passages=len(passages),
+        passages=len(rows),
     )
     return document
 
