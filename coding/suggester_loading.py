@@ -59,6 +59,15 @@ class LoadedModel:
     version: int | None
     model: CodeSuggester | CodebookMatcher
     key: str
+    # learnt label -> code id (stored versions); None: the labels are the codes' paths
+    labels: dict[str, int] | None = None
+
+    def code_id(self, label: str, paths: dict[str, int]) -> int | None:
+        """The codable code a suggested label stands for now, or None."""
+        if self.labels is None:
+            return paths.get(label)
+        code_id = self.labels.get(label)
+        return code_id if code_id in paths.values() else None
 
     @property
     def calibrated(self) -> bool:
@@ -133,11 +142,17 @@ def load_version(session: Session, project_id: int, model_id: int | None = None,
     if meta.sklearn_version != sklearn.__version__:
         raise BianmaError("E724", path=label, saved=meta.sklearn_version, installed=sklearn.__version__)
     present = paths if paths is not None else codable_paths(session, project_id)
-    if codebook_hash([c for c in meta.codes if c in present]) != meta.codebook_hash:
+    code_ids = session.scalar(select(SuggesterModel.meta["code_ids"]).where(SuggesterModel.id == found_id))
+    if code_ids:
+        # Learnt codes are known by id: renamed or moved codes keep their suggestions; a code
+        # deleted, merged away or made category-only needs a retrain.
+        if not set(code_ids.values()) <= set(present.values()):
+            raise BianmaError("E725", path=label)
+    elif codebook_hash([c for c in meta.codes if c in present]) != meta.codebook_hash:
         raise BianmaError("E725", path=label)
     if meta.dictionary_version != _dictionary_version(session, project_id):
         raise BianmaError("E726", path=label)
-    return LoadedModel(found_id, version, model, sha)
+    return LoadedModel(found_id, version, model, sha, dict(code_ids) if code_ids else None)
 
 
 def _cold_start(session: Session, project_id: int, paths: dict[str, int]) -> LoadedModel | None:
@@ -312,14 +327,16 @@ def suggest_rows(session: Session, project_id: int, loaded: LoadedModel, rows: S
     batch = [stored_passage(row, texts[row.document_id], str(row.document_id)) for row in rows]
     extra = max((len(excluded.get(row.id, ())) for row in rows if row.id in focus), default=0)
     ranked = loaded.model.suggest(batch, top_k=top_k + extra) if batch else []
+    path_of = {code_id: path for path, code_id in paths.items()}
     out = []
     for row, passage, suggestions in zip(rows, batch, ranked):
         if row.id not in focus:
             continue
-        kept = [CodeSuggestion(paths[s.code], s.code, s.confidence, s.calibrated,
+        found = [(loaded.code_id(s.code, paths), s) for s in suggestions]
+        kept = [CodeSuggestion(code_id, path_of[code_id], s.confidence, s.calibrated,
                                tuple(w for w in s.reasons if is_word(w) and w not in stop), s.selected)
-                for s in suggestions
-                if s.code in paths and paths[s.code] not in excluded.get(row.id, ())
+                for code_id, s in found
+                if code_id is not None and code_id not in excluded.get(row.id, ())
                 and s.confidence >= MIN_CONFIDENCE]
         out.append(PassageSuggestions(row.id, row.document_id, row.index, row.start, row.end,
                                       row.speaker, passage.text, tuple(kept[:top_k]), loaded.model_id))

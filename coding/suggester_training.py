@@ -31,7 +31,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 from threadpoolctl import threadpool_limits
 
-from coding.code_mapping import mapping_record, resolve_mapping
+from coding.code_mapping import codable_paths, mapping_record, resolve_mapping
 from corpus.dictionary import project_tokenizer
 from corpus.projects import find_project
 from i18n import BianmaError
@@ -300,6 +300,9 @@ def train_suggester(session: Session, project_id: int, source_project_ids: Itera
         "codings_per_code": data.codings_per_code,
         "passages_per_code": dict(sorted(per_code_passages.items())),
         "classes": list(model.classes_),
+        # The code each learnt label is: a later rename or move keeps the model usable.
+        "code_ids": {label: code_id for label, code_id in codable_paths(session, project.id).items()
+                     if label in set(model.classes_)},
         "C": model.C_,
         "held_out": held_out,
         "sklearn_version": sklearn.__version__,

@@ -351,7 +351,7 @@ def code_with_suggester(session: Session, project_id: int, document_ids: Iterabl
             if not document.text[row.start:row.end].strip():
                 continue
             for j in np.flatnonzero(selected):
-                code_id = paths.get(loaded.model.classes_[j])
+                code_id = loaded.code_id(loaded.model.classes_[j], paths)
                 if code_id is not None:
                     _add_coding(session, document, code_id, machine, row.start, row.end, "machine",
                                 loaded.model_id)

@@ -10,6 +10,7 @@ import pytest
 from sqlalchemy import func, select
 
 from codebook.codes import find_code_by_path, update_code
+from codebook.tree import merge_codes
 from coding import suggester_loading as loading
 from coding.agreement import coder_agreement
 from coding.codings import apply_codes, document_codings
@@ -251,13 +252,6 @@ def test_a_forged_or_mismatched_model_is_refused(Session, trained):
     with Session.begin() as s:
         row = s.get(SuggesterModel, trained["model"])
         row.blob, row.meta = good_blob, good_meta
-        net = find_code_by_path(s, project_id, NET)
-        update_code(s, project_id, net.id, name="邻里关系疏远")
-    with pytest.raises(BianmaError) as error, Session() as s:
-        suggest_for_document(s, project_id, document_id)
-    assert error.value.code == "E725"
-    with Session.begin() as s:
-        update_code(s, project_id, net.id, name="社会网络萎缩")
         s.get(Project, project_id).user_words = "老邻居"
     with pytest.raises(BianmaError) as error, Session() as s:
         suggest_for_document(s, project_id, document_id)
@@ -266,6 +260,26 @@ def test_a_forged_or_mismatched_model_is_refused(Session, trained):
         s.get(Project, project_id).user_words = ""
     with Session() as s:
         assert suggest_for_document(s, project_id, document_id).model_id == trained["model"]
+
+
+def test_a_renamed_code_keeps_its_suggestions_and_a_merged_one_needs_a_retrain(Session, trained):
+    project_id = trained["project"]
+    with Session.begin() as s:
+        document_id = passage_of(s, project_id, HOUSE).document_id
+        net = find_code_by_path(s, project_id, NET)
+        net_id = net.id
+        renamed = NET.rsplit("/", 1)[0] + "/邻里关系疏远"
+        update_code(s, project_id, net_id, name="邻里关系疏远")
+    with Session() as s:
+        found = suggest_for_document(s, project_id, document_id, top_k=5)
+    suggested = {(c.code_id, c.code_path) for p in found.passages for c in p.suggestions}
+    assert (net_id, renamed) in suggested
+    assert all(path != NET for _, path in suggested)
+    with Session.begin() as s:
+        merge_codes(s, project_id, net_id, find_code_by_path(s, project_id, POOR).id)
+    with pytest.raises(BianmaError) as error, Session() as s:
+        suggest_for_document(s, project_id, document_id)
+    assert error.value.code == "E725"
 
 
 def test_loaded_models_are_cached_by_content(Session, trained, monkeypatch):
