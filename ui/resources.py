@@ -6,8 +6,6 @@ one session per user action.
 
 from __future__ import annotations
 
-import threading
-
 import streamlit as st
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
@@ -41,14 +39,4 @@ def _session_factory(url: str) -> sessionmaker[Session]:
             from demo.seed import seed_demo
 
             seed_demo(session)
-    _warm_suggester_imports()
     return factory
-
-
-def _warm_suggester_imports() -> None:
-    """Import the suggester's libraries (scikit-learn, SciPy, skops: seconds on a cold start)
-    in the background, so the first suggestion does not wait for them."""
-    def load() -> None:
-        import coding.suggestions  # noqa: F401
-
-    threading.Thread(target=load, name="bianma-warm-imports", daemon=True).start()
