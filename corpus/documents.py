@@ -83,8 +83,10 @@ def import_document(
     session.flush()
     if rows:
         # One executemany instead of an INSERT per passage (SQLite cannot batch inserts whose
-        # generated ids the ORM waits for); the passages load on first use.
+        # generated ids the ORM waits for).
         session.execute(insert(Passage), [{**row, "document_id": document.id} for row in rows])
+    # Callers read the passages after their session has closed: load them while it is open.
+    session.refresh(document, ["passages"])
     audit.record(
         session, project_id=project.id, coder=audit.coder_id(session, coder), action="import",
         entity="document", entity_id=document.id, name=name, filename=filename,

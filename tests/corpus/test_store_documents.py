@@ -116,3 +116,11 @@ def test_deleting_a_project_removes_everything(Session, project_id):
         s.delete(s.get(Project, project_id))
     with Session() as s:
         assert s.scalar(select(func.count(Passage.id))) == 0
+
+
+def test_the_imported_document_is_readable_after_its_transaction(Session, project_id):
+    # Pages show the passages of what was just imported once the action's session is closed.
+    with Session.begin() as s:
+        document = import_document(s, project_id, "访谈.txt", INTERVIEW.encode("utf-8"))
+    assert [p.speaker for p in document.passages][:2] == ["访谈者", "受访者A1"]
+    assert all(document.text[p.start:p.end].strip() for p in document.passages)
