@@ -1,4 +1,4 @@
-"""The coding page's suggestion panel: the top codes for the chosen turn, accept or reject.
+"""Code suggestions on a page: the coding page's panel and the card review mode shows too.
 
 Keys 1–3 accept the first, second or third suggestion, Shift+1–3 reject it, so a coder can
 work through a transcript from the keyboard.
@@ -6,9 +6,9 @@ work through a transcript from the keyboard.
 
 from __future__ import annotations
 
-import streamlit as st
-
 from typing import TYPE_CHECKING
+
+import streamlit as st
 
 from ui.common import act, coder, flash, query, tr
 
@@ -33,37 +33,38 @@ def suggestion_panel(passage_id: int) -> None:
     calibrated = found.suggestions[0].calibrated
     st.caption(tr("coding.suggestions_calibrated" if calibrated else "coding.suggestions_cold"))
     for rank, suggestion in enumerate(found.suggestions, start=1):
-        _suggestion_row(passage_id, found.model_id, rank, suggestion)
+        decision = suggestion_card(f"coding_suggestion_{passage_id}_{suggestion.code_id}", rank,
+                                   suggestion, passage_id, found.model_id)
+        if decision is not None:
+            flash(tr(f"coding.{decision}", code=suggestion.code_path))
+            st.rerun()
 
 
-def _suggestion_row(passage_id: int, model_id: int | None, rank: int,
-                    suggestion: CodeSuggestion) -> None:
+def suggestion_card(key: str, rank: int, suggestion: CodeSuggestion, passage_id: int,
+                    model_id: int | None) -> str | None:
+    """One suggestion: confidence bar, reasons, accept (key ``rank``) and reject
+    (Shift+``rank``). Returns "accepted" or "rejected" once the store took the decision."""
     from coding.suggestions import accept_suggestion, reject_suggestion
 
-    key = f"coding_suggestion_{passage_id}_{suggestion.code_id}"
-    label = f"{rank}. {suggestion.code_path}"
-    text = (f"{suggestion.confidence:.0%}" if suggestion.calibrated
-            else tr("coding.suggestion_strength", value=f"{suggestion.confidence:.2f}"))
+    value = (f"{suggestion.confidence:.0%}" if suggestion.calibrated
+             else tr("suggestions.strength", value=f"{suggestion.confidence:.2f}"))
     with st.container(border=True):
-        st.progress(min(max(suggestion.confidence, 0.0), 1.0), text=f"{label} · {text}")
+        st.progress(min(max(suggestion.confidence, 0.0), 1.0),
+                    text=f"{rank}. {suggestion.code_path} · {value}")
         if suggestion.reasons:
-            st.caption(tr("coding.suggestion_reasons", words="、".join(suggestion.reasons)))
+            st.caption(tr("suggestions.reasons", words="、".join(suggestion.reasons)))
         accept, reject = st.columns(2)
-        decision = None
-        if accept.button(tr("coding.accept"), key=f"{key}_accept", icon=":material/check:",
-                         shortcut=str(rank), type="primary" if suggestion.selected else "secondary"):
-            decision = act(accept_suggestion, passage_id, suggestion.code_id,
-                           model_id=model_id,
-                           confidence=suggestion.confidence if suggestion.calibrated else None,
-                           coder=coder())
-            message = "coding.accepted"
-        if reject.button(tr("coding.reject"), key=f"{key}_reject", icon=":material/close:",
-                         shortcut=f"Shift+{rank}"):
-            decision = act(reject_suggestion, passage_id, suggestion.code_id,
-                           model_id=model_id,
-                           confidence=suggestion.confidence if suggestion.calibrated else None,
-                           coder=coder())
-            message = "coding.rejected"
-        if decision is not None:
-            flash(tr(message, code=suggestion.code_path))
-            st.rerun()
+        confidence = suggestion.confidence if suggestion.calibrated else None
+        buttons = (
+            (accept, "accept", accept_suggestion, "accepted", str(rank), ":material/check:",
+             "primary" if suggestion.selected else "secondary"),
+            (reject, "reject", reject_suggestion, "rejected", f"Shift+{rank}", ":material/close:",
+             "secondary"),
+        )
+        for column, name, action, decision, shortcut, icon, kind in buttons:
+            if column.button(tr(f"suggestions.{name}"), key=f"{key}_{name}", shortcut=shortcut,
+                             icon=icon, type=kind):
+                if act(action, passage_id, suggestion.code_id, model_id=model_id,
+                       confidence=confidence, coder=coder()) is not None:
+                    return decision
+    return None

@@ -4,8 +4,9 @@ most confident first."""
 
 import streamlit as st
 
-from coding.suggestions import ORDERS, accept_suggestion, reject_suggestion, review_queue
-from ui.common import act, coder, flash, query, require_project, show_flash, tr
+from coding.suggestions import ORDERS, review_queue
+from ui.coding_suggestions import suggestion_card
+from ui.common import coder, flash, query, require_project, show_flash, tr
 
 project_id = require_project()
 st.title(tr("suggestions.review_title"))
@@ -55,25 +56,10 @@ def decided(kind: str, path: str) -> None:
 
 
 for rank, suggestion in enumerate(passage.suggestions, start=1):
-    key = f"review_{passage.passage_id}_{suggestion.code_id}"
-    value = (f"{suggestion.confidence:.0%}" if suggestion.calibrated
-             else tr("suggestions.strength", value=f"{suggestion.confidence:.2f}"))
-    with st.container(border=True):
-        st.progress(min(max(suggestion.confidence, 0.0), 1.0), text=f"{rank}. {suggestion.code_path} · {value}")
-        if suggestion.reasons:
-            st.caption(tr("suggestions.reasons", words="、".join(suggestion.reasons)))
-        accept, reject = st.columns(2)
-        confidence = suggestion.confidence if suggestion.calibrated else None
-        if accept.button(tr("suggestions.accept"), key=f"{key}_accept", shortcut=str(rank),
-                         type="primary" if suggestion.selected else "secondary", icon=":material/check:"):
-            if act(accept_suggestion, passage.passage_id, suggestion.code_id, model_id=passage.model_id,
-                   confidence=confidence, coder=coder()) is not None:
-                decided("accepted", suggestion.code_path)
-        if reject.button(tr("suggestions.reject"), key=f"{key}_reject", shortcut=f"Shift+{rank}",
-                         icon=":material/close:"):
-            if act(reject_suggestion, passage.passage_id, suggestion.code_id, model_id=passage.model_id,
-                   confidence=confidence, coder=coder()) is not None:
-                decided("rejected", suggestion.code_path)
+    decision = suggestion_card(f"review_{passage.passage_id}_{suggestion.code_id}", rank, suggestion,
+                               passage.passage_id, passage.model_id)
+    if decision is not None:
+        decided(decision, suggestion.code_path)
 
 if st.button(tr("suggestions.review_next"), key="review_next", shortcut="N", icon=":material/skip_next:"):
     skipped.append(passage.passage_id)

@@ -160,10 +160,6 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "No trained suggester yet: these come from the codebook's definitions, inclusion criteria"
         " and examples; the figure is a match strength, not a probability.",
     ),
-    "coding.suggestion_strength": ("匹配强度 {value}", "match strength {value}"),
-    "coding.suggestion_reasons": ("依据：{words}", "Because of: {words}"),
-    "coding.accept": ("采纳", "Accept"),
-    "coding.reject": ("拒绝", "Reject"),
     "coding.accepted": ("已采纳建议：{code}", "Accepted the suggestion: {code}"),
     "coding.rejected": ("已拒绝建议：{code}", "Rejected the suggestion: {code}"),
 }
