@@ -39,9 +39,8 @@ from i18n import BianmaError
 from models.cold_start import CodebookEntry, CodebookMatcher
 from models.persistence import codebook_hash, load_model, read_metadata
 from models.suggester import CodeSuggester
-from storage import audit
 from storage.tables import (
-    Code, Coder, Coding, Document, Passage, Project, SuggesterModel, SuggestionDecision,
+    Code, Coding, Document, Passage, Project, SuggesterModel, SuggestionDecision,
 )
 
 # Below this a suggestion is noise: a list of "0%" codes helps no one decide.
@@ -242,12 +241,6 @@ class PassageSuggestions:
     text: str
     suggestions: tuple[CodeSuggestion, ...]
     model_id: int | None = None   # the version that made them (None: the codebook); pass it on accept
-
-
-def existing_coder_id(session: Session, coder: str | None) -> int | None:
-    """The coder's id if they exist (reading never creates a coder)."""
-    name = (coder or audit.DEFAULT_CODER).strip() or audit.DEFAULT_CODER
-    return session.scalar(select(Coder.id).where(Coder.name == name))
 
 
 def applied_codes(session: Session, rows: Sequence[Any], coder_id: int | None,

@@ -26,7 +26,7 @@ from coding.codings import check_span, remove_coding
 # CodeSuggestion and PassageSuggestions are part of this module's answers: pages import them here.
 from coding.suggester_loading import (  # noqa: F401
     MIN_CONFIDENCE, CodeSuggestion, PassageSuggestions, applied_codes, current_suggester,
-    document_probabilities, excluded_codes, existing_coder_id, load_version, passage_rows, suggest_rows,
+    document_probabilities, excluded_codes, load_version, passage_rows, suggest_rows,
 )
 from coding.suggester_training import get_version, model_label
 from corpus.documents import get_document
@@ -78,7 +78,7 @@ def suggest_for_document(session: Session, project_id: int, document_id: int, *,
     rows = passage_rows(session, Passage.document_id == document.id)
     if loaded is None:
         return DocumentSuggestions(document.id, None, None, False, [])
-    excluded = excluded_codes(session, rows, existing_coder_id(session, coder))
+    excluded = excluded_codes(session, rows, audit.existing_coder_id(session, coder))
     found = suggest_rows(session, project_id, loaded, rows, {document.id: document.text},
                          {r.id for r in rows}, top_k, excluded, paths)
     return DocumentSuggestions(document.id, loaded.model_id, loaded.label, loaded.calibrated, found)
@@ -98,7 +98,7 @@ def suggest_for_passage(session: Session, passage_id: int, *, top_k: int = 3,
         return PassageSuggestions(passage.id, document.id, passage.index, passage.start, passage.end,
                                   passage.speaker, document.text[passage.start:passage.end], ())
     excluded = excluded_codes(session, [r for r in rows if r.id == passage.id],
-                              existing_coder_id(session, coder))
+                              audit.existing_coder_id(session, coder))
     [found] = suggest_rows(session, document.project_id, loaded, rows, {document.id: document.text},
                            {passage.id}, top_k, excluded, paths)
     return found
@@ -254,7 +254,7 @@ def review_queue(session: Session, project_id: int, *, order: str = "uncertainty
     texts = dict(session.execute(select(Document.id, Document.text).where(
         Document.project_id == project_id)).all())
     rows = passage_rows(session, Passage.document_id.in_(list(documents)))
-    coder_id = existing_coder_id(session, coder)
+    coder_id = audit.existing_coder_id(session, coder)
     applied = applied_codes(session, rows, coder_id, project_id)
     excluded = excluded_codes(session, rows, coder_id, applied, project_id)
     code_ids = [paths.get(code) for code in loaded.model.classes_]

@@ -13,10 +13,19 @@ from storage.tables import Coder, Event
 DEFAULT_CODER = "研究者"
 
 
+def _coder_name(name: str | None) -> str:
+    return (name or DEFAULT_CODER).strip() or DEFAULT_CODER
+
+
+def existing_coder_id(session: Session, name: str | None) -> int | None:
+    """The id of the coder called ``name`` if there is one (reading never creates a coder)."""
+    return session.scalar(select(Coder.id).where(Coder.name == _coder_name(name)))
+
+
 def coder_id(session: Session, name: str | None) -> int:
     """The id of the coder called ``name``, created on first use."""
-    name = (name or DEFAULT_CODER).strip() or DEFAULT_CODER
-    found = session.scalar(select(Coder.id).where(Coder.name == name))
+    name = _coder_name(name)
+    found = existing_coder_id(session, name)
     if found is not None:
         return found
     coder = Coder(name=name)
